@@ -1,0 +1,35 @@
+# bn-lesson: every target builds the virtual environment first when it is missing or out of date.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+
+# Quiet TensorFlow's C++ logging in every kernel these commands start.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+.PHONY: lab test execute unit notebooks clean-venv
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@# build matplotlib's font cache now, not as a stray message inside the first notebook
+	$(BIN)/python -c "import matplotlib.pyplot"
+	@touch $(STAMP)
+
+## lab: set up (if needed) and open the chapters in JupyterLab on localhost, token auth on
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
+
+## test: set up (if needed) and run every test: unit tests and every notebook under nbval (strict)
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+
+## execute: re-run every notebook top to bottom in a fresh kernel, storing outputs and widget state
+execute: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+
+clean-venv:
+	rm -rf $(VENV)

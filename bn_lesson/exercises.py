@@ -1,0 +1,273 @@
+"""Auto-checked exercises: write a function in a notebook cell, hand it to a checker.
+
+Each ``check_*`` runs the learner's function on several hidden cases (a batch of 2, large offsets,
+tiny variances, conv-shaped input, ...), prints one friendly line -- a tick, or what is wrong with a
+hint that names the common mistake -- and returns True or False. A wrong answer never produces a
+traceback; an exception raised inside the learner's code is reported as such.
+
+``solution(name)`` prints a reference solution, for when a learner chooses to look.
+"""
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PASS, FAIL = "\u2713", "\u2717"
+
+
+@dataclass
+class Case:
+    """One hidden test: the arguments, and a label the learner can understand."""
+
+    label: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+
+
+def _cases_2d(rng):
+    """Mini-batches of shape (N, D) that catch the classic slips."""
+    return [
+        Case("a (6, 3) batch", (rng.normal(2.0, 3.0, size=(6, 3)),)),
+        Case("a batch of 2", (rng.normal(0.0, 1.0, size=(2, 4)),)),
+        Case("features with large offsets (around 1e4)", (1e4 + rng.normal(0.0, 5.0, size=(7, 3)),)),
+        Case("features on very different scales", (rng.normal(0, 1, size=(9, 3)) * [0.01, 1.0, 300.0],)),
+    ]
+
+
+def _conv_case(rng):
+    return Case("a channels-last feature map (N, H, W, C) = (3, 4, 4, 2)",
+                (rng.normal(1.0, 2.0, size=(3, 4, 4, 2)),), {"axis": (0, 1, 2)})
+
+
+def _call(fn, case):
+    out = fn(*case.args, **case.kwargs)
+    if isinstance(out, tuple) and len(out) > 0:  # a learner may return (y, cache)
+        out = out[0]
+    return np.asarray(out, dtype=float)
+
+
+def _close(got, want):
+    return got.shape == want.shape and np.allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def _check(name, fn, cases, reference, mistakes):
+    """Run ``fn`` on every case; on the first failure print a diagnosis and return False."""
+    if not callable(fn):
+        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+        return False
+    for case in cases:
+        want = reference(*case.args, **case.kwargs)
+        try:
+            got = _call(fn, case)
+        except NotImplementedError:
+            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
+            return False
+        except Exception as err:  # the learner's code raised: report it, no traceback
+            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {case.label})")
+            return False
+        if _close(got, want):
+            continue
+        for hint, wrong in mistakes:
+            try:
+                if _close(got, np.asarray(wrong(*case.args, **case.kwargs), dtype=float)):
+                    print(f"{FAIL} {name}: on {case.label}, {hint}")
+                    return False
+            except Exception:  # a diagnosis that does not apply to this case
+                pass
+        if got.shape != want.shape:
+            print(f"{FAIL} {name}: on {case.label}, expected shape {want.shape}, got {got.shape} "
+                  f"-- check which axis you reduce over")
+        elif not np.isfinite(got).all():
+            print(f"{FAIL} {name}: on {case.label}, your result contains NaN or inf")
+        else:
+            worst = np.unravel_index(np.argmax(np.abs(got - want)), want.shape)
+            print(f"{FAIL} {name}: on {case.label}, expected {want[worst]:.6g} at index {tuple(map(int, worst))}, "
+                  f"got {got[worst]:.6g}")
+        return False
+    print(f"{PASS} {name}: all {len(cases)} hidden cases pass")
+    return True
+
+
+# -- standardization -------------------------------------------------------------------------------
+
+def check_zscore(fn):
+    """Check ``fn(x) -> z``: per-feature (axis 0) z-score of an (N, D) array."""
+    rng = np.random.default_rng(101)
+    ref = lambda x: (x - x.mean(0)) / x.std(0)  # noqa: E731
+    mistakes = [
+        ("your answer divides by the *sample* std (ddof=1); use the population std, x.std(axis=0)",
+         lambda x: (x - x.mean(0)) / x.std(0, ddof=1)),
+        ("you divided by the variance instead of the standard deviation", lambda x: (x - x.mean(0)) / x.var(0)),
+        ("you forgot to subtract the mean", lambda x: x / x.std(0)),
+        ("you standardized each row (axis=1); standardize each feature, i.e. each column (axis=0)",
+         lambda x: (x - x.mean(1, keepdims=True)) / x.std(1, keepdims=True)),
+        ("you used one mean and std for the whole array; each feature (column) needs its own",
+         lambda x: (x - x.mean()) / x.std()),
+    ]
+    return _check("zscore", fn, _cases_2d(rng), ref, mistakes)
+
+
+# -- the four steps ----------------------------------------------------------------------------------
+
+def _axes(kwargs):
+    return kwargs.get("axis", 0)
+
+
+def check_batch_mean(fn):
+    """Check ``fn(x, axis=0) -> mu``, the mean over the batch axis (or axes)."""
+    rng = np.random.default_rng(102)
+    cases = _cases_2d(rng) + [_conv_case(rng)]
+    ref = lambda x, axis=0: x.mean(axis=axis)  # noqa: E731
+    mistakes = [
+        ("you averaged over the features (axis=1); average over the batch (axis=0)",
+         lambda x, axis=0: x.mean(axis=1)),
+        ("you returned one number; batch norm needs one mean per feature", lambda x, axis=0: x.mean()),
+        ("you returned the sum; divide by the number of examples m", lambda x, axis=0: x.sum(axis=axis)),
+        ("for conv maps the mean is per channel over (N, H, W): use the axis argument",
+         lambda x, axis=0: x.mean(axis=0)),
+    ]
+    return _check("batch_mean", fn, cases, ref, mistakes)
+
+
+def check_batch_variance(fn):
+    """Check ``fn(x, mean, axis=0) -> var``, the *biased* (1/m) variance over the batch."""
+    rng = np.random.default_rng(103)
+    cases = []
+    for c in _cases_2d(rng) + [_conv_case(rng)]:
+        x = c.args[0]
+        cases.append(Case(c.label, (x, x.mean(axis=_axes(c.kwargs))), c.kwargs))
+    ref = lambda x, mean, axis=0: x.var(axis=axis)  # noqa: E731
+    mistakes = [
+        ("your answer is the *unbiased* variance (dividing by m-1). Batch norm divides by m, "
+         "as the paper and tf.nn.moments do", lambda x, mean, axis=0: x.var(axis=axis, ddof=1)),
+        ("you returned the standard deviation; the variance is its square", lambda x, mean, axis=0: x.std(axis=axis)),
+        ("you forgot to subtract the mean before squaring", lambda x, mean, axis=0: (x ** 2).mean(axis=axis)),
+        ("you reduced over the features (axis=1); reduce over the batch", lambda x, mean, axis=0: x.var(axis=1)),
+        ("for conv maps the variance is per channel over (N, H, W): use the axis argument",
+         lambda x, mean, axis=0: x.var(axis=0)),
+    ]
+    return _check("batch_variance", fn, cases, ref, mistakes)
+
+
+def check_normalize(fn):
+    """Check ``fn(x, mean, var, eps) -> x_hat``."""
+    rng = np.random.default_rng(104)
+    cases = []
+    for c in _cases_2d(rng):
+        x = c.args[0]
+        cases.append(Case(c.label, (x, x.mean(0), x.var(0), 1e-3)))
+    tiny = rng.normal(0.0, 0.01, size=(8, 3))  # variance ~1e-4: eps matters here
+    cases.append(Case("features with tiny variance (~1e-4) and eps=1e-3", (tiny, tiny.mean(0), tiny.var(0), 1e-3)))
+    ref = lambda x, mean, var, eps: (x - mean) / np.sqrt(var + eps)  # noqa: E731
+    mistakes = [
+        ("eps belongs *inside* the square root: (x - mean) / sqrt(var + eps)",
+         lambda x, mean, var, eps: (x - mean) / (np.sqrt(var) + eps)),
+        ("you left eps out; it keeps the denominator away from zero: sqrt(var + eps)",
+         lambda x, mean, var, eps: (x - mean) / np.sqrt(var)),
+        ("you divided by the variance; divide by the standard deviation sqrt(var + eps)",
+         lambda x, mean, var, eps: (x - mean) / (var + eps)),
+        ("you forgot to subtract the mean", lambda x, mean, var, eps: x / np.sqrt(var + eps)),
+    ]
+    return _check("normalize", fn, cases, ref, mistakes)
+
+
+def check_scale_and_shift(fn):
+    """Check ``fn(x_hat, gamma, beta) -> y``."""
+    rng = np.random.default_rng(105)
+    cases = []
+    for c in _cases_2d(rng):
+        x = c.args[0]
+        d = x.shape[1]
+        x_hat = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3)
+        cases.append(Case(c.label, (x_hat, rng.uniform(0.5, 3.0, d), rng.uniform(-2.0, 2.0, d))))
+    ref = lambda x_hat, gamma, beta: gamma * x_hat + beta  # noqa: E731
+    mistakes = [
+        ("gamma and beta are swapped: gamma scales, beta shifts -- gamma * x_hat + beta",
+         lambda x_hat, gamma, beta: beta * x_hat + gamma),
+        ("you shifted before scaling: it is gamma * x_hat + beta, not gamma * (x_hat + beta)",
+         lambda x_hat, gamma, beta: gamma * (x_hat + beta)),
+        ("you returned x_hat unchanged", lambda x_hat, gamma, beta: x_hat),
+    ]
+    return _check("scale_and_shift", fn, cases, ref, mistakes)
+
+
+def check_batch_norm(fn):
+    """Check ``fn(x, gamma, beta, eps) -> y`` on (N, D) batches (a returned tuple's first item is used)."""
+    rng = np.random.default_rng(106)
+    cases = []
+    for c in _cases_2d(rng):
+        x = c.args[0]
+        d = x.shape[1]
+        cases.append(Case(c.label, (x, rng.uniform(0.5, 3.0, d), rng.uniform(-2.0, 2.0, d), 1e-3)))
+    tiny = rng.normal(5.0, 0.01, size=(8, 3))
+    cases.append(Case("features with tiny variance (~1e-4) and eps=1e-3",
+                      (tiny, np.full(3, 2.0), np.full(3, 0.5), 1e-3)))
+
+    def bn(x, gamma, beta, eps, ddof=0, axis=0, eps_outside=False):
+        mu = x.mean(axis=axis, keepdims=True)
+        var = x.var(axis=axis, ddof=ddof, keepdims=True)
+        x_hat = (x - mu) / (np.sqrt(var) + eps if eps_outside else np.sqrt(var + eps))
+        return gamma * x_hat + beta
+
+    mistakes = [
+        ("your variance is the *unbiased* one (m-1); batch norm divides by m",
+         lambda x, g, b, e: bn(x, g, b, e, ddof=1)),
+        ("eps belongs *inside* the square root: sqrt(var + eps)", lambda x, g, b, e: bn(x, g, b, e, eps_outside=True)),
+        ("you normalized each example over its features (axis=1) -- that is layer norm; batch norm "
+         "normalizes each feature over the batch (axis=0)",
+         lambda x, g, b, e: bn(x, g, b, e, axis=1)),
+        ("gamma and beta are swapped: y = gamma * x_hat + beta", lambda x, g, b, e: bn(x, b, g, e)),
+        ("you returned x_hat: finish with the scale and shift, gamma * x_hat + beta",
+         lambda x, g, b, e: bn(x, 1.0, 0.0, e)),
+    ]
+    return _check("batch_norm", fn, cases, lambda x, g, b, e: bn(x, g, b, e), mistakes)
+
+
+# -- reference solutions, revealed only on request ------------------------------------------------------
+
+def _zscore(x):
+    return (x - x.mean(axis=0)) / x.std(axis=0)
+
+
+def _batch_mean(x, axis=0):
+    return x.mean(axis=axis)
+
+
+def _batch_variance(x, mean, axis=0):
+    return ((x - np.expand_dims(mean, axis)) ** 2).mean(axis=axis)
+
+
+def _normalize(x, mean, var, eps):
+    return (x - mean) / np.sqrt(var + eps)
+
+
+def _scale_and_shift(x_hat, gamma, beta):
+    return gamma * x_hat + beta
+
+
+def _batch_norm(x, gamma, beta, eps):
+    mu = x.mean(axis=0)                       # step 1: (D,)
+    var = ((x - mu) ** 2).mean(axis=0)        # step 2: (D,), biased
+    x_hat = (x - mu) / np.sqrt(var + eps)     # step 3: (N, D)
+    return gamma * x_hat + beta               # step 4: (N, D)
+
+
+_SOLUTIONS = {
+    "zscore": _zscore,
+    "batch_mean": _batch_mean,
+    "batch_variance": _batch_variance,
+    "normalize": _normalize,
+    "scale_and_shift": _scale_and_shift,
+    "batch_norm": _batch_norm,
+}
+
+
+def solution(name):
+    """Print the reference solution of exercise ``name`` (one of ``SOLUTION_NAMES``)."""
+    if name not in _SOLUTIONS:
+        raise ValueError(f"name must be one of {sorted(_SOLUTIONS)}, got {name!r}")
+    src = inspect.getsource(_SOLUTIONS[name]).replace(f"def _{name}(", f"def {name}(", 1)
+    print(src.rstrip())
+
+
+SOLUTION_NAMES = tuple(_SOLUTIONS)

@@ -1,0 +1,58 @@
+"""Plot helpers. Each takes an optional ``ax``, draws, and returns the axes; none changes global style.
+
+The same stage of batch normalization has the same colour in every chapter (``STAGE_COLORS``).
+"""
+import numpy as np
+import matplotlib.pyplot as plt
+
+#: one colour per stage, used by every chapter (colour-blind-safe Okabe-Ito palette)
+STAGE_COLORS = {
+    "input": "#0072B2",       # blue: raw input x
+    "normalized": "#E69F00",  # orange: x_hat
+    "scaled": "#009E73",      # green: y = gamma * x_hat + beta
+    "activated": "#CC79A7",   # purple: activation(y)
+}
+#: with vs without batch norm, for comparisons
+BN_COLORS = {"without BN": "#7F7F7F", "with BN": "#D55E00"}
+
+
+def _axes(ax, figsize=(6, 3.5)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_feature_ranges(X, names, ax=None, title=None, color=STAGE_COLORS["input"], log=False):
+    """Box plot of every feature (column) of ``X``, one row per feature.
+
+    Parameters
+    ----------
+    X : (N, D) ndarray
+    names : sequence of D str
+    log : bool -- use a symmetric-log x axis so features of very different size all show
+    """
+    ax = _axes(ax, figsize=(6, 0.3 * X.shape[1] + 1))
+    ax.boxplot(X, vert=False, tick_labels=list(names), widths=0.6,
+               patch_artist=True, boxprops={"facecolor": color, "alpha": 0.5},
+               medianprops={"color": "black"}, flierprops={"markersize": 3})
+    ax.invert_yaxis()
+    if log:
+        ax.set_xscale("symlog", linthresh=1.0)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_loss_curves(curves, ax=None, title=None, colors=None):
+    """Loss against step on a log scale, one line per entry of ``curves`` ({label: (steps + 1,) array})."""
+    ax = _axes(ax)
+    for i, (label, losses) in enumerate(curves.items()):
+        color = (colors or {}).get(label, f"C{i}")
+        ax.plot(np.arange(len(losses)), losses, label=label, color=color, lw=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("gradient-descent step")
+    ax.set_ylabel("mean squared error")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
