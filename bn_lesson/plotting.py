@@ -29,7 +29,7 @@ def plot_feature_ranges(X, names, ax=None, title=None, color=STAGE_COLORS["input
     ----------
     X : (N, D) ndarray
     names : sequence of D str
-    log : bool -- use a symmetric-log x axis so features of very different size all show
+    log : bool -- use a log x axis (positive data) so features of very different size all show
     """
     ax = _axes(ax, figsize=(6, 0.3 * X.shape[1] + 1))
     ax.boxplot(X, vert=False, tick_labels=list(names), widths=0.6,
@@ -37,20 +37,31 @@ def plot_feature_ranges(X, names, ax=None, title=None, color=STAGE_COLORS["input
                medianprops={"color": "black"}, flierprops={"markersize": 3})
     ax.invert_yaxis()
     if log:
-        ax.set_xscale("symlog", linthresh=1.0)
+        if (np.asarray(X) <= 0).any():
+            raise ValueError("log=True needs positive X; use log=False for data with zeros or negatives")
+        ax.set_xscale("log")
     if title:
         ax.set_title(title)
     return ax
 
 
 def plot_loss_curves(curves, ax=None, title=None, colors=None):
-    """Loss against step on a log scale, one line per entry of ``curves`` ({label: (steps + 1,) array})."""
+    """Loss against step, both axes logarithmic, one line per entry of ``curves``.
+
+    Parameters
+    ----------
+    curves : dict {label: (steps + 1,) ndarray} -- the loss before step 1, after step 1, ...
+    colors : dict {label: colour}, optional
+
+    A log step axis keeps a run that converges in 40 steps visible beside one that takes 5,000.
+    """
     ax = _axes(ax)
     for i, (label, losses) in enumerate(curves.items()):
         color = (colors or {}).get(label, f"C{i}")
-        ax.plot(np.arange(len(losses)), losses, label=label, color=color, lw=2)
+        ax.plot(np.arange(1, len(losses) + 1), losses, label=label, color=color, lw=2)
+    ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("gradient-descent step")
+    ax.set_xlabel("gradient-descent step (log scale)")
     ax.set_ylabel("mean squared error")
     ax.legend()
     if title:
