@@ -200,7 +200,7 @@ class FineTuneOutcome(NamedTuple):
 
     gamma_change: float          #: |gamma after - before|: did the optimizer train BN's scale?
     moving_mean_change: float    #: |moving mean after - before|: did BN normalize with batch statistics?
-    feature_change: float        #: |base(x_source, training=False) after - before|: how far the features moved
+    moving_var_change: float     #: |moving variance after - before|
 
 
 FINE_TUNING_SETUPS = (
@@ -294,15 +294,10 @@ def fine_tuning_trap(x_source, x_target, y_target, units=8, batch_size=4, learni
         head = keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1))
         model = keras.Model(inputs, head(features))
 
-        gamma0, mean0 = bn.gamma.numpy().copy(), bn.moving_mean.numpy().copy()
-        before = base(x_source, training=False).numpy()
+        before = [v.numpy().copy() for v in (bn.gamma, bn.moving_mean, bn.moving_variance)]
         _fine_tune(setup, model, x_target, y_target, batch_size, learning_rate)
-        after = base(x_source, training=False).numpy()
-        outcomes[setup] = FineTuneOutcome(
-            gamma_change=float(np.max(np.abs(bn.gamma.numpy() - gamma0))),
-            moving_mean_change=float(np.max(np.abs(bn.moving_mean.numpy() - mean0))),
-            feature_change=float(np.max(np.abs(after - before))),
-        )
+        after = [v.numpy() for v in (bn.gamma, bn.moving_mean, bn.moving_variance)]
+        outcomes[setup] = FineTuneOutcome(*(float(np.max(np.abs(a - b))) for a, b in zip(after, before)))
     return outcomes
 
 
