@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+# Jupyter refuses to run as root unless told to (containers, CI); ordinary users never see this flag.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Quiet TensorFlow's C++ logging in every kernel these commands start.
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -21,7 +23,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## lab: set up (if needed) and open the chapters in JupyterLab on localhost, token auth on
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks $(ROOT_FLAG)
 
 ## test: set up (if needed) and run every test: unit tests and every notebook under nbval (strict)
 test: $(STAMP)
