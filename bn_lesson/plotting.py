@@ -32,7 +32,7 @@ def plot_feature_ranges(X, names, ax=None, title=None, color=STAGE_COLORS["input
     log : bool -- use a log x axis (positive data) so features of very different size all show
     """
     ax = _axes(ax, figsize=(6, 0.3 * X.shape[1] + 1))
-    ax.boxplot(X, vert=False, tick_labels=list(names), widths=0.6,
+    ax.boxplot(X, orientation="horizontal", tick_labels=list(names), widths=0.6,
                patch_artist=True, boxprops={"facecolor": color, "alpha": 0.5},
                medianprops={"color": "black"}, flierprops={"markersize": 3})
     ax.invert_yaxis()
