@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test execute unit notebooks clean-venv
+.PHONY: lab test execute unit notebooks clean-venv images
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP)
 ## execute: re-run every notebook top to bottom in a fresh kernel, storing outputs and widget state
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+
+## images: re-draw the course diagrams (images/*.png) from bn_lesson/figures.py
+images: $(STAMP)
+	$(BIN)/python scripts/make_images.py images
 
 clean-venv:
 	rm -rf $(VENV)

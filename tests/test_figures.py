@@ -1,0 +1,125 @@
+"""The course diagrams build, return what they document, show the computed numbers, and change no global style."""
+import importlib.util
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+from bn_lesson import figures
+from bn_lesson.plotting import STAGE_COLORS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def texts(fig_or_ax):
+    fig = fig_or_ax if isinstance(fig_or_ax, Figure) else fig_or_ax.figure
+    return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+
+
+def test_four_steps_figure_has_four_panels_with_the_computed_statistics():
+    fig = figures.four_steps_figure()
+    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    x = figures.DEMO_BATCH
+    words = texts(fig)
+    assert f"{x.mean():.2f}" in words and f"{x.var():.2f}" in words  # 6.00 and 4.00, from batch_norm
+    assert "\u22123.00" in words  # y has mean beta = -3, written with a true minus sign
+    # each panel plots the stage it names: the scatter's y values are x, x, x_hat, y
+    offsets = [next(c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection))
+               .get_offsets()[:, 1] for ax in fig.axes]
+    np.testing.assert_allclose(offsets[0], x)
+    np.testing.assert_allclose(offsets[2].mean(), 0, atol=1e-12)
+    np.testing.assert_allclose(offsets[3].std(), 1.5 * np.sqrt(4 / (4 + 1e-3)))
+
+
+def test_four_steps_figure_takes_another_batch_and_rejects_a_matrix():
+    fig = figures.four_steps_figure(np.array([1.0, 2.0, 3.0, 10.0]), gamma=2.0, beta=1.0)
+    assert "4 examples" in texts(fig)
+    with pytest.raises(ValueError, match="x must be one feature"):
+        figures.four_steps_figure(np.ones((3, 2)))
+
+
+def test_where_bn_goes_draws_both_blocks_on_the_given_axes():
+    fig, ax = plt.subplots()
+    assert figures.draw_where_bn_goes(ax) is ax
+    words = texts(ax)
+    for word in ("affine", "conv2d", "ReLU", "max-pool", "normalize", "scale, shift", "no bias"):
+        assert word in words
+    assert words.count("batch norm on") == 2
+
+
+def test_where_bn_goes_makes_its_own_axes_when_none_is_given():
+    ax = figures.draw_where_bn_goes()
+    assert ax.figure is not None and not ax.axison
+
+
+def _highlighted(ax):
+    orange = np.array(figures._tint(STAGE_COLORS["normalized"], 0.25))
+    return [p for p in ax.patches
+            if isinstance(p, matplotlib.patches.Rectangle) and np.allclose(p.get_facecolor()[:3], orange)]
+
+
+def test_dense_axes_highlight_one_column_of_n_cells():
+    ax = figures.draw_dense_axes(n=5, d=4, feature=2)
+    cells = _highlighted(ax)
+    assert len(cells) == 5
+    assert {round(c.get_x(), 6) for c in cells} == {round(cells[0].get_x(), 6)}  # one column
+
+
+def test_conv_axes_highlight_one_channel_sheet_per_example():
+    ax = figures.draw_conv_axes(n=3, h=4, w=4, c=5)
+    assert len(_highlighted(ax)) == 3
+    assert "48 values" in texts(ax)
+
+
+def test_bn_axes_figure_has_two_panels_and_names_the_axes():
+    fig = figures.bn_axes_figure()
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    words = texts(fig)
+    assert "axis=0" in words and "axis=(0, 1, 2)" in words
+
+
+def test_plot_channel_stats_draws_before_and_after_in_stage_colours():
+    names = ["a", "b", "c"]
+    before = (np.array([1.0, 5.0, -2.0]), np.array([0.5, 2.0, 1.0]))
+    after = (np.zeros(3), np.ones(3))
+    ax = figures.plot_channel_stats(names, before, after)
+    assert [t.get_text() for t in ax.get_xticklabels()] == names
+    assert len(ax.containers) == 2
+    colors = [to_rgb(c.lines[0].get_color()) for c in ax.containers]
+    assert colors == [to_rgb(STAGE_COLORS["input"]), to_rgb(STAGE_COLORS["normalized"])]
+    np.testing.assert_allclose(ax.containers[1].lines[0].get_ydata(), 0)
+    with pytest.raises(ValueError, match="before/after"):
+        figures.plot_channel_stats(names, (np.zeros(2), np.ones(2)), after)
+
+
+def test_drawing_changes_no_global_style():
+    before = dict(matplotlib.rcParams)
+    figures.four_steps_figure()
+    figures.draw_where_bn_goes()
+    figures.bn_axes_figure()
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_make_images_writes_the_three_pictures_deterministically(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("make_images", ROOT / "scripts" / "make_images.py")
+    make_images = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_images)
+    make_images.main(tmp_path / "a")
+    make_images.main(tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == ["bn_axes.png", "four_steps.png", "where_bn_goes.png"]
+    for name in names:
+        data = (tmp_path / "a" / name).read_bytes()
+        assert data == (tmp_path / "b" / name).read_bytes(), f"{name} differs between two runs"
+        assert 20_000 < len(data) < 400_000
+    capsys.readouterr()
