@@ -352,6 +352,79 @@ def plot_explorer_grid(settings, stages=STAGES, seed=0, axes=None, bins=50):
     return axes
 
 
+# -- a visible mini-batch, step by step ---------------------------------------------------------------------
+
+def format_batch(x, name, feature_names=None, digits=3):
+    """A small (m, D) batch as a text table: one row per example, then its mean and std rows.
+
+    Parameters
+    ----------
+    x : (m, D) ndarray
+    name : str -- printed in the header, e.g. "x" or "x_hat"
+    feature_names : sequence of D str, or None for "feature 0", "feature 1", ...
+    digits : int -- decimals printed
+
+    Returns
+    -------
+    str
+    """
+    x = check_batch(x, name)
+    if x.ndim != 2:
+        raise ValueError(f"{name} must be an (m, D) batch, got shape {x.shape}")
+    names = list(feature_names) if feature_names is not None else [f"feature {j}" for j in range(x.shape[1])]
+    if len(names) != x.shape[1]:
+        raise ValueError(f"feature_names has {len(names)} names for {x.shape[1]} features")
+    width = max(digits + 7, *(len(n) for n in names))
+    lines = [f"{name:<8}" + "".join(f"{n:>{width}}" for n in names)]
+    rows = [(f"i={i + 1}", row) for i, row in enumerate(x)]
+    rows += [("mean", x.mean(axis=0)), ("std", x.std(axis=0))]
+    for k, (label, row) in enumerate(rows):
+        if k == len(x):
+            lines.append("-" * len(lines[0]))
+        lines.append(f"{label:<8}" + "".join(f"{_r(v, digits):>{width}}" for v in row))
+    return "\n".join(lines)
+
+
+def plot_minibatch_steps(stages, feature_names=None, axes=None):
+    """Dot plot of a small batch at each stage: one panel per stage, one row of dots per feature.
+
+    Parameters
+    ----------
+    stages : dict stage -> (m, D) ndarray, keys from ``STAGES`` (e.g. input, normalized, scaled)
+    feature_names : sequence of D str, or None
+    axes : sequence of len(stages) Axes, or None to make a new figure
+
+    Returns
+    -------
+    axes : list of Axes
+
+    Each feature's batch mean is marked with a black bar.
+    """
+    if not stages or not set(stages) <= set(STAGES):
+        raise ValueError(f"stages must map names from {STAGES} to (m, D) arrays, got {list(stages)}")
+    arrays = {k: check_batch(v, k) for k, v in stages.items()}
+    shapes = {v.shape for v in arrays.values()}
+    if len(shapes) != 1 or len(next(iter(shapes))) != 2:
+        raise ValueError(f"every stage must be the same (m, D) shape, got {sorted(shapes)}")
+    m, d = next(iter(shapes))
+    names = list(feature_names) if feature_names is not None else [f"feature {j}" for j in range(d)]
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, len(arrays), figsize=(3.2 * len(arrays), 0.55 * d + 1.4), sharey=True,
+                               layout="constrained")
+    axes = list(np.atleast_1d(axes))
+    for ax, (stage, v) in zip(axes, arrays.items()):
+        for j in range(d):
+            ax.plot(v[:, j], np.full(m, j), "o", color=STAGE_COLORS[stage], alpha=0.8, ms=7)
+            ax.plot([v[:, j].mean()] * 2, [j - 0.3, j + 0.3], color="black", lw=2)
+        ax.set_title(_TITLES[stage].format(activation="activation"), color=STAGE_COLORS[stage])
+        ax.set_yticks(range(d), names)
+        ax.set_ylim(d - 0.5, -0.5)
+        ax.grid(axis="x", alpha=0.3)
+    return axes
+
+
 # -- the widget ----------------------------------------------------------------------------------------------
 
 class _PillowText:

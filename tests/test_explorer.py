@@ -10,8 +10,8 @@ from bn_lesson.activations import sigmoid
 from bn_lesson.algorithm import batch_norm
 from bn_lesson.data import DISTRIBUTIONS, sample_distribution
 from bn_lesson.explorer import (
-    STAGES, Explorer, build_explorer, explore, explore_setting, format_stats, histogram_heights,
-    plot_explorer_grid, stage_stats,
+    STAGES, Explorer, build_explorer, explore, explore_setting, format_batch, format_stats, histogram_heights,
+    plot_explorer_grid, plot_minibatch_steps, stage_stats,
 )
 
 matplotlib.use("Agg")
@@ -255,3 +255,29 @@ def test_static_grid_validates():
         plot_explorer_grid([])
     with pytest.raises(ValueError, match="unknown key"):
         plot_explorer_grid([{"gama": 1.0}])
+
+
+# -- the visible mini-batch ---------------------------------------------------------------------------------
+
+def test_format_batch_has_rows_mean_and_std():
+    x = np.array([[1.0, 10.0], [3.0, 30.0]])
+    lines = format_batch(x, "x", ["a", "b"], digits=1).splitlines()
+    assert lines[0].split() == ["x", "a", "b"]
+    assert lines[1].split() == ["i=1", "1.0", "10.0"] and lines[4].split() == ["mean", "2.0", "20.0"]
+    assert lines[5].split() == ["std", "1.0", "10.0"]
+    with pytest.raises(ValueError, match="feature_names has 1 names"):
+        format_batch(x, "x", ["a"])
+    with pytest.raises(ValueError, match="must be an \\(m, D\\) batch"):
+        format_batch(np.ones(3), "x")
+
+
+def test_plot_minibatch_steps_draws_every_value_and_mean():
+    import matplotlib.pyplot as plt
+    x = np.arange(12.0).reshape(4, 3)
+    axes = plot_minibatch_steps({"input": x, "normalized": x / 2}, ["a", "b", "c"])
+    assert len(axes) == 2
+    dots = [line for line in axes[0].lines if line.get_marker() == "o"]
+    np.testing.assert_array_equal(np.concatenate([line.get_xdata() for line in dots]), x.T.ravel())
+    plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="same \\(m, D\\) shape"):
+        plot_minibatch_steps({"input": x, "normalized": x[:2]})
