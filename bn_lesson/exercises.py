@@ -271,3 +271,112 @@ def solution(name):
 
 
 SOLUTION_NAMES = tuple(_SOLUTIONS)
+
+
+# -- chapter 07: batch norm with tf.nn; chapter 09: the backward pass ------------------------------------
+# (kept free of TensorFlow: the checkers compare with numpy references, so importing this module
+# never imports TensorFlow; only the learner's function and the printed solution use it)
+
+def _bn_reference(x, gamma, beta, eps, axes):
+    mu = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True)
+    return gamma * (x - mu) / np.sqrt(var + eps) + beta
+
+
+def check_tf_batch_norm(fn):
+    """Check ``fn(x, gamma, beta, eps) -> y`` written with ``tf.nn.moments`` + ``tf.nn.batch_normalization``.
+
+    ``x`` is (N, D) or channels-last (N, H, W, C); the features are on the last axis, so the statistics
+    are over every other axis. A returned tensor is converted with ``np.asarray``.
+    """
+    rng = np.random.default_rng(107)
+    cases = []
+    for label, shape in (("a (16, 3) batch", (16, 3)), ("a batch of 2", (2, 4)),
+                         ("a channels-last feature map (N, H, W, C) = (3, 4, 4, 2)", (3, 4, 4, 2))):
+        c = shape[-1]
+        x = rng.normal(rng.uniform(-3, 3, c), rng.uniform(0.5, 3, c), size=shape)
+        cases.append(Case(label, (x, rng.uniform(0.5, 2.0, c), rng.uniform(-2.0, 2.0, c), 1e-3)))
+    tiny = rng.normal(0.0, 0.01, size=(8, 3))  # variance ~1e-4: eps matters here (mean 0: float32 copes too)
+    cases.append(Case("features with tiny variance (~1e-4) and eps=1e-3", (tiny, np.full(3, 2.0), np.full(3, 0.5), 1e-3)))
+
+    def every_axis_but_last(x):
+        return tuple(range(x.ndim - 1))
+
+    ref = lambda x, g, b, e: _bn_reference(x, g, b, e, every_axis_but_last(x))  # noqa: E731
+    mistakes = [
+        ("gamma and beta are swapped: offset is beta (the shift), scale is gamma",
+         lambda x, g, b, e: _bn_reference(x, b, g, e, every_axis_but_last(x))),
+        ("for (N, H, W, C) maps the statistics are per channel, over batch, height and width: "
+         "tf.nn.moments(x, axes=[0, 1, 2]) -- in general every axis but the last",
+         lambda x, g, b, e: _bn_reference(x, g, b, e, (0,))),
+        ("you reduced over the channel axis; batch norm keeps one mean and variance per channel and reduces "
+         "every *other* axis", lambda x, g, b, e: _bn_reference(x, g, b, e, (x.ndim - 1,))),
+        ("you took the statistics per image (axes [1, 2]); batch norm also averages over the batch axis 0",
+         lambda x, g, b, e: _bn_reference(x, g, b, e, (1, 2))),
+        ("pass eps as variance_epsilon: with 0 the output is wrong wherever the variance is tiny",
+         lambda x, g, b, e: _bn_reference(x, g, b, 0.0, every_axis_but_last(x))),
+        ("tf.nn.batch_normalization wants the variance (what tf.nn.moments returns), not the standard deviation",
+         lambda x, g, b, e: g * (x - x.mean(every_axis_but_last(x)))
+         / np.sqrt(x.std(every_axis_but_last(x)) + e) + b),
+    ]
+    return _check("tf_batch_norm", fn, cases, ref, mistakes)
+
+
+def check_bn_backward(fn):
+    """Check ``fn(dout, x_hat, gamma, var, eps) -> dx``, the compact training-mode gradient for (N, D) input."""
+    rng = np.random.default_rng(109)
+    cases = []
+    for label, shape in (("a (6, 3) batch", (6, 3)), ("a batch of 2", (2, 4)), ("a (16, 5) batch", (16, 5))):
+        x = rng.normal(rng.uniform(-3, 3, shape[1]), rng.uniform(0.5, 3, shape[1]), size=shape)
+        cases.append(Case(label, (rng.normal(size=shape), x, rng.uniform(0.5, 2.0, shape[1]), 1e-3)))
+    tiny = rng.normal(0.0, 0.01, size=(8, 3))  # variance ~1e-4: eps matters here
+    cases.append(Case("features with tiny variance (~1e-4) and eps=1e-3",
+                      (rng.normal(size=tiny.shape), tiny, np.array([0.5, 1.0, 2.0]), 1e-3)))
+    prepared = []
+    for c in cases:  # the learner gets what the forward pass cached: x_hat and var, not x
+        dout, x, gamma, eps = c.args
+        var = x.var(axis=0)
+        prepared.append(Case(c.label, (dout, (x - x.mean(0)) / np.sqrt(var + eps), gamma, var, eps)))
+
+    def dx(dout, x_hat, gamma, var, eps, mean_term=True, var_term=True, use_gamma=True, over_m=True, with_eps=True):
+        m = dout.shape[0]
+        inv_std = 1.0 / np.sqrt(var + (eps if with_eps else 0.0))
+        inner = m * dout - (dout.sum(0) if mean_term else 0) - (x_hat * (dout * x_hat).sum(0) if var_term else 0)
+        return (gamma if use_gamma else 1.0) * inv_std / (m if over_m else 1) * inner
+
+    mistakes = [
+        ("that is the inference-mode gradient, gamma * dout / sqrt(var + eps). In training the mean and the "
+         "variance depend on every x too: subtract sum(dout) and x_hat * sum(dout * x_hat), then divide by m",
+         lambda *a: dx(*a, mean_term=False, var_term=False)),
+        ("the term from the batch mean is missing: subtract dout.sum(axis=0) inside the bracket",
+         lambda *a: dx(*a, mean_term=False)),
+        ("the term from the batch variance is missing: subtract x_hat * (dout * x_hat).sum(axis=0) inside the bracket",
+         lambda *a: dx(*a, var_term=False)),
+        ("you left out gamma: the gradient reaching x_hat is dout * gamma", lambda *a: dx(*a, use_gamma=False)),
+        ("you forgot to divide by m, the batch size: gamma / sqrt(var + eps) / m * (...)",
+         lambda *a: dx(*a, over_m=False)),
+        ("eps belongs inside the square root here too: 1 / sqrt(var + eps)", lambda *a: dx(*a, with_eps=False)),
+        ("check the signs: both sums are *subtracted* from m * dout",
+         lambda dout, x_hat, gamma, var, eps: gamma / np.sqrt(var + eps) / dout.shape[0]
+         * (dout.shape[0] * dout + dout.sum(0) + x_hat * (dout * x_hat).sum(0))),
+    ]
+    return _check("bn_backward", fn, prepared, dx, mistakes)
+
+
+def _tf_batch_norm(x, gamma, beta, eps):
+    import tensorflow as tf
+    axes = list(range(len(x.shape) - 1))          # every axis but the features: [0] or [0, 1, 2]
+    mean, variance = tf.nn.moments(x, axes=axes)  # (C,) each
+    return tf.nn.batch_normalization(x, mean, variance, offset=beta, scale=gamma, variance_epsilon=eps)
+
+
+def _bn_backward(dout, x_hat, gamma, var, eps):
+    m = dout.shape[0]
+    inv_std = 1.0 / np.sqrt(var + eps)                                    # (D,)
+    dbeta = dout.sum(axis=0)                                              # (D,)
+    dgamma = (dout * x_hat).sum(axis=0)                                   # (D,)
+    return gamma * inv_std / m * (m * dout - dbeta - x_hat * dgamma)      # (N, D)
+
+
+_SOLUTIONS.update({"tf_batch_norm": _tf_batch_norm, "bn_backward": _bn_backward})
+SOLUTION_NAMES = tuple(_SOLUTIONS)
