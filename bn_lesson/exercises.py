@@ -380,3 +380,122 @@ def _bn_backward(dout, x_hat, gamma, var, eps):
 
 _SOLUTIONS.update({"tf_batch_norm": _tf_batch_norm, "bn_backward": _bn_backward})
 SOLUTION_NAMES = tuple(_SOLUTIONS)
+
+
+# -- chapter 05: per-channel statistics of channels-last feature maps ----------------------------------
+
+def _cases_nhwc(rng):
+    """(N, H, W, C) maps with N, H, W, C all different, so a wrong axis shows up as a wrong shape."""
+    def fmap(n, h, w, c):
+        return rng.normal(rng.uniform(-4, 4, c), rng.uniform(0.3, 3.0, c), size=(n, h, w, c))
+    return [
+        Case("a feature map (N, H, W, C) = (4, 5, 6, 3)", (fmap(4, 5, 6, 3),)),
+        Case("a batch of 2 maps (2, 3, 7, 5)", (fmap(2, 3, 7, 5),)),
+        Case("channels with large offsets (around 1e3), (3, 6, 4, 2)", (1e3 + fmap(3, 6, 4, 2),)),
+    ]
+
+
+_CHANNELS = (0, 1, 2)
+
+
+def check_channel_moments(fn):
+    """Check ``fn(x) -> (mean, var)``: per-channel mean and biased variance of an (N, H, W, C) map, each (C,)."""
+    import contextlib
+    import io
+
+    name = "channel_moments"
+    if not callable(fn):
+        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+        return False
+    cases = _cases_nhwc(np.random.default_rng(105_05))
+    try:  # the answer must be a pair before either half can be checked
+        out = fn(*cases[0].args)
+    except NotImplementedError:
+        print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
+        return False
+    except Exception as err:  # the learner's code raised: report it, no traceback
+        print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {cases[0].label})")
+        return False
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        print(f"{FAIL} {name}: return two arrays, `return mean, var`; got {type(out).__name__}")
+        return False
+    common = [
+        ("you reduced over axis 0 only, which gives one statistic per pixel and channel, shape (H, W, C); "
+         "a conv channel shares one mean and variance over batch, height and width: axis=(0, 1, 2)", (0,)),
+        ("you reduced over all axes, which gives one number for the whole map; each channel needs its own: "
+         "axis=(0, 1, 2)", None),
+        ("you reduced over (1, 2), per image -- that is instance norm; batch norm also averages over the "
+         "batch axis 0: axis=(0, 1, 2)", (1, 2)),
+        ("you treated axis 1 as the channels (channels-first, NCHW); these maps are channels-last (NHWC): "
+         "the channel is the last axis, so reduce (0, 1, 2)", (0, 2, 3)),
+    ]
+    keepdims = ("you kept the reduced axes (keepdims=True), shape (1, 1, 1, C); return plain (C,) arrays",
+                lambda x: x.mean(axis=_CHANNELS, keepdims=True))
+    halves = [
+        ("mean", lambda x: x.mean(axis=_CHANNELS),
+         [(hint, lambda x, a=axes: x.mean(axis=a)) for hint, axes in common] + [keepdims]),
+        ("var", lambda x: x.var(axis=_CHANNELS),
+         [("your variance is the *unbiased* one (ddof=1); batch norm divides by m = N*H*W",
+           lambda x: x.var(axis=_CHANNELS, ddof=1)),
+          ("you returned the standard deviation; return the variance, its square", lambda x: x.std(axis=_CHANNELS))]
+         + [(hint, lambda x, a=axes: x.var(axis=a)) for hint, axes in common]),
+    ]
+    for i, (half, ref, mistakes) in enumerate(halves):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):  # _check prints; keep only a failure, so one line in all
+            ok = _check(f"{name} ({half})", lambda x, i=i: fn(x)[i], cases, ref, mistakes)
+        if not ok:
+            print(buf.getvalue().strip())
+            return False
+    print(f"{PASS} {name}: mean and var right on all {len(cases)} hidden cases")
+    return True
+
+
+def check_conv_batch_norm(fn):
+    """Check ``fn(x, gamma, beta, eps) -> y``: training-mode batch norm of an (N, H, W, C) map, per channel."""
+    rng = np.random.default_rng(205_05)
+    cases = []
+    for c in _cases_nhwc(rng):
+        x = c.args[0]
+        ch = x.shape[-1]
+        cases.append(Case(c.label, (x, rng.uniform(0.5, 3.0, ch), rng.uniform(-2.0, 2.0, ch), 1e-3)))
+
+    def bn(x, g, b, e, axes=_CHANNELS, ddof=0):
+        mu = x.mean(axis=axes, keepdims=True)
+        var = x.var(axis=axes, ddof=ddof, keepdims=True)
+        return g * (x - mu) / np.sqrt(var + e) + b
+
+    mistakes = [
+        ("you normalized over axis 0 only: every pixel position got its own mean. A conv channel shares one "
+         "mean and variance over batch, height and width: axis=(0, 1, 2)",
+         lambda x, g, b, e: bn(x, g, b, e, (0,))),
+        ("you used one mean and variance for the whole map; each channel needs its own: axis=(0, 1, 2)",
+         lambda x, g, b, e: bn(x, g, b, e, None)),
+        ("you normalized each image on its own (axes 1, 2) -- that is instance norm; batch norm also "
+         "averages over the batch: axis=(0, 1, 2)", lambda x, g, b, e: bn(x, g, b, e, (1, 2))),
+        ("you normalized each image over all its values (axes 1, 2, 3) -- that is layer norm; batch norm "
+         "keeps channels apart and averages over the batch: axis=(0, 1, 2)",
+         lambda x, g, b, e: bn(x, g, b, e, (1, 2, 3))),
+        ("you treated axis 1 as the channels (channels-first); these maps are channels-last: axis=(0, 1, 2)",
+         lambda x, g, b, e: bn(x, g, b, e, (0, 2, 3))),
+        ("your variance is the *unbiased* one (ddof=1); batch norm divides by m = N*H*W",
+         lambda x, g, b, e: bn(x, g, b, e, ddof=1)),
+        ("gamma and beta are swapped: y = gamma * x_hat + beta", lambda x, g, b, e: bn(x, b, g, e)),
+    ]
+    return _check("conv_batch_norm", fn, cases, bn, mistakes)
+
+
+def _channel_moments(x):
+    mean = x.mean(axis=(0, 1, 2))                              # (C,): over batch, height, width
+    var = ((x - mean) ** 2).mean(axis=(0, 1, 2))               # (C,): biased, like tf.nn.moments
+    return mean, var
+
+
+def _conv_batch_norm(x, gamma, beta, eps):
+    mu = x.mean(axis=(0, 1, 2))                                # (C,)
+    var = x.var(axis=(0, 1, 2))                                # (C,), biased
+    return gamma * (x - mu) / np.sqrt(var + eps) + beta        # (N, H, W, C): (C,) broadcasts on the last axis
+
+
+_SOLUTIONS.update({"channel_moments": _channel_moments, "conv_batch_norm": _conv_batch_norm})
+SOLUTION_NAMES = tuple(_SOLUTIONS)
