@@ -499,3 +499,132 @@ def _conv_batch_norm(x, gamma, beta, eps):
 
 _SOLUTIONS.update({"channel_moments": _channel_moments, "conv_batch_norm": _conv_batch_norm})
 SOLUTION_NAMES = tuple(_SOLUTIONS)
+
+
+# -- chapter 04: why scale and shift -----------------------------------------------------------------------
+
+def check_identity_params(fn):
+    """Check ``fn(mu, var, eps) -> (gamma, beta)``: the scale and shift that undo the normalization (y = x)."""
+    name = "identity_params"
+    if not callable(fn):
+        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+        return False
+    rng = np.random.default_rng(401)
+    cases = [
+        Case("three features, one with variance 1e-4 (below eps = 1e-3)",
+             (np.array([3.0, -1.0, 0.5]), np.array([4.0, 0.25, 1e-4]), 1e-3)),
+        Case("a single feature", (np.array([10.0]), np.array([9.0]), 1e-3)),
+        Case("eps = 1e-5 and random statistics", (rng.normal(0, 5, 6), rng.uniform(0.001, 10, 6), 1e-5)),
+    ]
+    try:  # the answer is a pair; say so plainly rather than as an error further down
+        out = fn(*cases[0].args)
+    except Exception:
+        out = None  # reported by _check below, with the case
+    else:
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            print(f"{FAIL} {name}: return the pair `gamma, beta`; your function returned {type(out).__name__}")
+            return False
+
+    def pair(f):
+        def stacked(mu, var, eps):
+            gamma, beta = f(mu, var, eps)
+            return np.stack(np.broadcast_arrays(np.asarray(gamma, float), np.asarray(beta, float)))
+        return stacked
+
+    ref = lambda mu, var, eps: (np.sqrt(var + eps), mu)  # noqa: E731
+    mistakes = [
+        ("gamma leaves eps out: x_hat was divided by sqrt(var + eps), so gamma = sqrt(var + eps)",
+         lambda mu, var, eps: (np.sqrt(var), mu)),
+        ("gamma is the variance; x_hat was divided by the standard deviation sqrt(var + eps)",
+         lambda mu, var, eps: (var + eps, mu)),
+        ("gamma and beta are swapped: gamma (the scale) undoes the division, beta (the shift) puts mu back",
+         lambda mu, var, eps: (mu, np.sqrt(var + eps))),
+        ("that is the normalization itself (divide by the std, subtract the mean); undo it instead: "
+         "gamma = sqrt(var + eps), beta = mu",
+         lambda mu, var, eps: (1 / np.sqrt(var + eps), -mu / np.sqrt(var + eps))),
+        ("beta has the wrong sign: y = gamma * x_hat + beta must add the mean back, beta = +mu",
+         lambda mu, var, eps: (np.sqrt(var + eps), -mu)),
+        ("beta must put the mean back: beta = mu, not 0", lambda mu, var, eps: (np.sqrt(var + eps), 0 * mu)),
+    ]
+    return _check(name, pair(fn), cases, pair(ref), [(hint, pair(wrong)) for hint, wrong in mistakes])
+
+
+#: |y| beyond this is the sigmoid's flat region in chapter 04 (gradient < 7% of its peak)
+_SIGMOID_FLAT = 4.0
+
+
+def check_gamma_for_flat_share(fn):
+    """Check ``fn(x_hat, share) -> gamma``: the scale putting ``share`` of ``gamma * x_hat`` in |y| > 4.
+
+    Any gamma that does it passes (a share is only defined to within one sample, 1/N).
+    """
+    name = "gamma_for_flat_share"
+    if not callable(fn):
+        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+        return False
+    rng = np.random.default_rng(402)
+
+    def normalized(v):
+        return (v - v.mean()) / v.std()
+
+    cases = [
+        Case("a normal batch of 1000, half in the flat region", (normalized(rng.normal(size=1000)), 0.5)),
+        Case("a normal batch of 1000, 10% in the flat region", (normalized(rng.normal(size=1000)), 0.1)),
+        Case("a skewed batch of 2000, 25% in the flat region", (normalized(rng.exponential(size=2000)), 0.25)),
+        Case("a bimodal batch of 500, 60% in the flat region",
+             (normalized(np.where(rng.random(500) < 0.5, -2.0, 2.0) + 0.3 * rng.normal(size=500)), 0.6)),
+    ]
+    mistakes = [
+        ("the sigmoid is flat on both sides: use the quantile of abs(x_hat), not of x_hat",
+         lambda x, s: _SIGMOID_FLAT / np.quantile(x, 1 - s)),
+        ("share is the part *beyond* the edge: take the (1 - share) quantile of abs(x_hat)",
+         lambda x, s: _SIGMOID_FLAT / np.quantile(np.abs(x), s)),
+        ("upside down: gamma * |x_hat| reaches 4 when gamma = 4 / |x_hat|",
+         lambda x, s: np.quantile(np.abs(x), 1 - s) / _SIGMOID_FLAT),
+    ]
+    for case in cases:
+        x_hat, share = case.args
+        try:
+            gamma = fn(x_hat, share)
+        except NotImplementedError:
+            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
+            return False
+        except Exception as err:  # the learner's code raised: report it, no traceback
+            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {case.label})")
+            return False
+        try:
+            gamma = float(np.asarray(gamma, dtype=float))
+        except (TypeError, ValueError):
+            print(f"{FAIL} {name}: return one number, gamma; got {type(gamma).__name__} (on {case.label})")
+            return False
+        ok = np.isfinite(gamma) and gamma > 0
+        got = float(np.mean(np.abs(gamma * x_hat) > _SIGMOID_FLAT)) if ok else float("nan")
+        if ok and abs(got - share) <= 1.5 / len(x_hat):
+            continue
+        for hint, wrong in mistakes:
+            if np.isclose(gamma, wrong(x_hat, share), rtol=1e-6):
+                print(f"{FAIL} {name}: on {case.label}, {hint}")
+                return False
+        if not ok:
+            print(f"{FAIL} {name}: on {case.label}, gamma must be a positive number, got {gamma:.6g}")
+            return False
+        print(f"{FAIL} {name}: on {case.label}, gamma = {gamma:.4g} puts {100 * got:.1f}% of the batch in the flat "
+              f"region, not {100 * share:.0f}%")
+        return False
+    print(f"{PASS} {name}: all {len(cases)} hidden cases pass")
+    return True
+
+
+def _identity_params(mu, var, eps):
+    gamma = np.sqrt(var + eps)   # undo the division by the std
+    beta = mu                    # put the mean back
+    return gamma, beta
+
+
+def _gamma_for_flat_share(x_hat, share):
+    edge = np.quantile(np.abs(x_hat), 1 - share)  # share of |x_hat| lies beyond this
+    return 4.0 / edge                               # gamma * edge = 4: the start of the flat region
+
+
+_SOLUTIONS.update({"identity_params": _identity_params, "gamma_for_flat_share": _gamma_for_flat_share})
+SOLUTION_NAMES = tuple(_SOLUTIONS)
