@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test execute unit notebooks clean-venv images
+.PHONY: lab test execute unit notebooks clean-venv images demo slides bench
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,20 @@ execute: $(STAMP)
 ## images: re-draw the course diagrams (images/*.png) from bn_lesson/figures.py
 images: $(STAMP)
 	$(BIN)/python scripts/make_images.py images
+
+## demo: the classroom dashboard as a Voila app, code hidden, on http://127.0.0.1:8866 (DEMO_PORT=...)
+DEMO_PORT ?= 8866
+demo: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/voila demo/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(DEMO_PORT)
+
+## slides: one reveal.js deck per chapter in slides/, everything served from there (SLIDES_PORT= only builds)
+SLIDES_PORT ?= 8000
+slides: $(STAMP)
+	$(BIN)/python scripts/build_slides.py $(if $(SLIDES_PORT),--serve $(SLIDES_PORT))
+
+## bench: time the explorer, the browser round trip, each notebook under nbval and the lab start; writes bench/RESULTS.md
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 clean-venv:
 	rm -rf $(VENV)
