@@ -172,6 +172,35 @@ def explore_setting(dist="normal", batch_size=10_000, gamma=1.0, beta=0.0, eps=D
     return explore(x, gamma, beta, eps, activation)
 
 
+def linear_fit_r2(z, activation="sigmoid"):
+    """How linear the activation is over the inputs ``z`` it actually receives.
+
+    Fits the best straight line a + b * z to activation(z) by least squares and returns R^2, the share
+    of activation(z)'s variance that line explains: 1.0 means the layer acts as a linear map on this
+    batch (it might as well not have an activation); lower means the nonlinearity is being used.
+
+    Parameters
+    ----------
+    z : (N,) ndarray -- the activation's inputs (pre-activations), not all equal
+    activation : a name in ``bn_lesson.activations.ACTIVATIONS``
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    z = check_batch(z, "z").ravel()
+    out = ACTIVATIONS[activation][0](z)
+    dz, dout = z - z.mean(), out - out.mean()
+    szz, soo = float(dz @ dz), float(dout @ dout)
+    if szz == 0:
+        raise ValueError("z has no spread (all values equal): a line through one point is undefined")
+    if soo == 0:
+        return 1.0  # the output is constant: a flat line fits it exactly
+    return float((dz @ dout) ** 2 / (szz * soo))
+
+
 def format_stats(result):
     """One line per stage: ``stage  mean  std  skewness``, rounded for printing (and for nbval)."""
     lines = []

@@ -11,7 +11,7 @@ from bn_lesson.algorithm import batch_norm
 from bn_lesson.data import DISTRIBUTIONS, sample_distribution
 from bn_lesson.explorer import (
     STAGES, Explorer, build_explorer, explore, explore_setting, format_batch, format_stats, histogram_heights,
-    plot_explorer_grid, plot_minibatch_steps, stage_stats,
+    linear_fit_r2, plot_explorer_grid, plot_minibatch_steps, stage_stats,
 )
 
 matplotlib.use("Agg")
@@ -281,3 +281,24 @@ def test_plot_minibatch_steps_draws_every_value_and_mean():
     plt.close(axes[0].figure)
     with pytest.raises(ValueError, match="same \\(m, D\\) shape"):
         plot_minibatch_steps({"input": x, "normalized": x[:2]})
+
+
+# -- how linear the activation acts ---------------------------------------------------------------------------
+
+def test_linear_fit_r2_against_polyfit():
+    z = np.random.default_rng(1).normal(0.0, 3.0, 2000)
+    slope, intercept = np.polyfit(z, sigmoid(z), 1)
+    residual = sigmoid(z) - (slope * z + intercept)
+    assert linear_fit_r2(z) == pytest.approx(1 - residual.var() / sigmoid(z).var())
+
+
+def test_linear_fit_r2_separates_the_middle_from_the_saturated_range():
+    z = np.random.default_rng(0).normal(size=10_000)
+    assert linear_fit_r2(z) > 0.98           # gamma = 1: the sigmoid's near-linear middle
+    assert linear_fit_r2(6 * z) < 0.85       # gamma = 6: its curved, saturating ends
+    assert linear_fit_r2(np.abs(z) + 1, "relu") == pytest.approx(1.0)  # relu is linear for positive inputs
+    assert linear_fit_r2(-np.abs(z) - 1, "relu") == 1.0                 # ... and constant (0) for negative
+    with pytest.raises(ValueError, match="no spread"):
+        linear_fit_r2(np.ones(5))
+    with pytest.raises(ValueError, match="activation must be one of"):
+        linear_fit_r2(z, "swish")
