@@ -157,6 +157,40 @@ def compare_moving_statistics(batches, momentum=0.99, eps=1e-3):
     return MovingStatistics(**arrays, max_diff=float(worst))
 
 
+def plot_moving_statistics(stats, feature=0, which="mean", target=None, ax=None):
+    """Draw one feature's moving mean (or variance) over the steps: ours as a line, Keras' as dots.
+
+    Parameters
+    ----------
+    stats : MovingStatistics, from ``compare_moving_statistics``
+    feature : int -- which feature (column) to draw
+    which : {"mean", "var"}
+    target : float or None -- the value the average is heading for (e.g. the data's true mean), dashed
+    ax : matplotlib Axes or None
+
+    Returns
+    -------
+    ax
+    """
+    if which not in ("mean", "var"):
+        raise ValueError(f"which must be 'mean' or 'var', got {which!r}")
+    ours, theirs = getattr(stats, f"ours_{which}"), getattr(stats, f"keras_{which}")
+    if not (isinstance(feature, (int, np.integer)) and 0 <= feature < ours.shape[1]):
+        raise ValueError(f"feature must be an int in [0, {ours.shape[1]}), got {feature!r}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
+    steps = np.arange(len(ours))
+    ax.plot(steps, ours[:, feature], color="#D55E00", lw=2, label="our BatchNorm")
+    ax.plot(steps, theirs[:, feature], "o", color="black", ms=3, label="keras.layers.BatchNormalization")
+    if target is not None:
+        ax.axhline(target, color="#7F7F7F", ls="--", lw=1, label="value it is heading for")
+    ax.set_xlabel("training step")
+    ax.set_ylabel(f"moving {'mean' if which == 'mean' else 'variance'}")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
 def conv_bn_relu_pool_model(input_shape, filters, kernel_size=3, pool_size=2, seed=None):
     """The source lesson's block as a Keras model: conv2d -> batch_normalization -> relu -> max_pool.
 
@@ -423,3 +457,363 @@ def dense_bn_gradients(u, W, dout, gamma=1.0, beta=0.0, eps=1e-3):
         loss = tf.reduce_sum(y * dout)
     du, dW = tape.gradient(loss, [ut, Wt])
     return y.numpy(), du.numpy(), dW.numpy()
+
+
+# --- chapter 08/10: models and training ---
+# Chapter 08 trains the network of the BN paper's Figure 1 (three hidden layers of 100 sigmoid units)
+# with and without BN on scikit-learn's bundled digits, sweeps learning rate and initial scale, and
+# trains a small CNN; chapter 10 injects noise after BN (Santurkar et al. 2018) and compares BN with
+# LayerNorm and GroupNorm at tiny batch sizes. Every run goes through ``SGDTrainer``: plain SGD in a
+# compiled loop that is traced once per architecture and reused for every run of it.
+
+#: the ``normalization`` choices of ``build_mlp`` and ``build_cnn``
+NORMALIZATIONS = (None, "batch", "noisy_batch", "layer", "group")
+
+
+def digits_split(rng, n_test=500, images=False):
+    """scikit-learn's bundled digits (1797 8x8 grey images of 0-9), shuffled and split; nothing is downloaded.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator -- shuffles the examples before the split
+    n_test : int -- examples held out for testing (the rest train)
+    images : bool -- False: flat (N, 64) rows; True: (N, 8, 8, 1) channels-last images
+
+    Returns
+    -------
+    x_train : (1797 - n_test, 64) or (1797 - n_test, 8, 8, 1) float32 array, pixels scaled to [0, 1]
+    y_train : (1797 - n_test,) int32 array of labels 0-9
+    x_test, y_test : the same for the n_test held-out examples
+    """
+    from sklearn.datasets import load_digits  # bundled with scikit-learn, read from disk
+
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    digits = load_digits()
+    n = len(digits.target)
+    if not isinstance(n_test, (int, np.integer)) or not 0 < n_test < n:
+        raise ValueError(f"n_test must be an int in (0, {n}), got {n_test!r}")
+    order = rng.permutation(n)
+    x = (digits.data[order] / 16.0).astype(np.float32)  # (N, 64); pixels are 0..16
+    if images:
+        x = x.reshape(-1, 8, 8, 1)
+    y = digits.target[order].astype(np.int32)
+    return x[n_test:], y[n_test:], x[:n_test], y[:n_test]
+
+
+class ShiftNoise(keras.layers.Layer):
+    """Random per-unit scale and shift, redrawn at every training step; the identity at inference.
+
+    ``y = s * x + m`` with, for each unit (last axis) and each call in training mode,
+    ``s ~ Uniform(*scale_range)`` and ``m ~ Normal(0, shift_std**2)``. Placed right after a batch-norm
+    layer, it makes the distribution the next layer sees jump every step -- far more "internal
+    covariate shift" than a plain network has -- while BN itself is left intact (Santurkar et al.,
+    2018, *How Does Batch Normalization Help Optimization?*, section 2.1).
+
+    Parameters
+    ----------
+    shift_std : float >= 0
+    scale_range : (low, high) with 0 < low <= high
+    seed : int -- seeds the layer's own random stream
+    """
+
+    def __init__(self, shift_std=1.0, scale_range=(0.5, 2.0), seed=0, **kwargs):
+        super().__init__(**kwargs)
+        low, high = scale_range
+        if not (np.isfinite(shift_std) and shift_std >= 0):
+            raise ValueError(f"shift_std must be a finite number >= 0, got {shift_std!r}")
+        if not (0 < low <= high and np.isfinite(high)):
+            raise ValueError(f"scale_range must be (low, high) with 0 < low <= high, got {scale_range!r}")
+        self.shift_std, self.scale_range, self.seed = float(shift_std), (float(low), float(high)), seed
+        self._seeds = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=False):
+        if not training:
+            return x
+        units = (x.shape[-1],)
+        s = keras.random.uniform(units, *self.scale_range, seed=self._seeds)   # (units,)
+        m = keras.random.normal(units, stddev=self.shift_std, seed=self._seeds)  # (units,)
+        return x * s + m
+
+    def get_config(self):
+        return {**super().get_config(), "shift_std": self.shift_std, "scale_range": self.scale_range,
+                "seed": self.seed}
+
+
+def _normalization_layers(kind, i, image, bn_momentum, groups, seed):
+    """The layers that go between block ``i``'s affine map and its activation."""
+    if kind is None:
+        return []
+    if kind in ("batch", "noisy_batch"):
+        layers = [keras.layers.BatchNormalization(momentum=bn_momentum, name=f"bn{i}")]
+        if kind == "noisy_batch":
+            layers.append(ShiftNoise(seed=seed + 100 + i, name=f"noise{i}"))
+        return layers
+    if kind == "layer":  # every feature of one example: (H, W, C) for images, (D,) for vectors
+        return [keras.layers.LayerNormalization(axis=(1, 2, 3) if image else -1, name=f"ln{i}")]
+    return [keras.layers.GroupNormalization(groups=groups, name=f"gn{i}")]
+
+
+def _check_build_args(normalization, activation):
+    if normalization not in NORMALIZATIONS:
+        raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
+    if activation not in ("sigmoid", "tanh", "relu"):
+        raise ValueError(f"activation must be 'sigmoid', 'tanh' or 'relu', got {activation!r}")
+
+
+def _initializer(init_std, seed):
+    if init_std is None:
+        return keras.initializers.GlorotUniform(seed=seed)
+    if not (isinstance(init_std, (int, float)) and init_std > 0):
+        raise ValueError(f"init_std must be a number > 0 or None (Glorot), got {init_std!r}")
+    return keras.initializers.RandomNormal(stddev=init_std, seed=seed)
+
+
+def build_mlp(normalization=None, hidden=(100, 100, 100), activation="sigmoid", init_std=0.1,
+              n_inputs=64, n_classes=10, bn_momentum=0.9, groups=10, seed=0):
+    """A fully connected classifier: [Dense -> (normalization) -> activation] per hidden layer -> Dense.
+
+    Parameters
+    ----------
+    normalization : None, "batch", "noisy_batch", "layer" or "group"
+        What goes between each affine map and its activation: nothing, ``BatchNormalization``,
+        BN followed by ``ShiftNoise``, ``LayerNormalization`` (over the features of each example)
+        or ``GroupNormalization(groups)``. With any of them the Dense layers have no bias (the
+        normalization subtracts a mean, which would cancel it; its beta takes the bias's role).
+    hidden : sequence of int -- units per hidden layer (the paper's Figure 1: three of 100)
+    activation : "sigmoid", "tanh" or "relu"
+    init_std : float > 0 or None
+        Weights start as N(0, init_std**2) (the paper's "small random Gaussian values");
+        None uses Keras' default Glorot-uniform.
+    n_inputs, n_classes : int
+    bn_momentum : float -- BN's moving-average momentum (Keras' default is 0.99; 0.9 lets the moving
+        statistics keep up within a short run, so early test accuracies are meaningful)
+    groups : int -- GroupNormalization's number of groups (must divide every hidden size)
+    seed : int -- layer ``i`` is initialized with seed ``seed + i``: same seed, same weights
+
+    Returns
+    -------
+    keras.Sequential, input (N, n_inputs), output (N, n_classes) logits. Layers are named
+    ``dense1``, ``bn1``/``noise1``/``ln1``/``gn1``, ``sigmoid1`` (after the activation), ..., ``logits``.
+    """
+    _check_build_args(normalization, activation)
+    layers = [keras.Input(shape=(n_inputs,))]
+    for i, units in enumerate(hidden, start=1):
+        layers.append(keras.layers.Dense(units, use_bias=normalization is None,
+                                         kernel_initializer=_initializer(init_std, seed + i), name=f"dense{i}"))
+        layers += _normalization_layers(normalization, i, False, bn_momentum, groups, seed)
+        layers.append(keras.layers.Activation(activation, name=f"{activation}{i}"))
+    layers.append(keras.layers.Dense(n_classes, kernel_initializer=_initializer(init_std, seed), name="logits"))
+    return keras.Sequential(layers, name=f"mlp_{normalization or 'plain'}")
+
+
+def build_cnn(normalization=None, filters=(16, 32), activation="relu", input_shape=(8, 8, 1), n_classes=10,
+              bn_momentum=0.9, groups=4, seed=0):
+    """A small convolutional classifier for 8x8 digits.
+
+    conv3x3 -> (normalization) -> activation -> max-pool 2x2 -> conv3x3 -> (normalization) -> activation
+    -> global average pool -> Dense logits. Arguments as in ``build_mlp``; the convolutions start
+    Glorot-uniform. ``"layer"`` normalizes each example over (H, W, C).
+
+    Returns
+    -------
+    keras.Sequential, input (N, H, W, C_in), output (N, n_classes). Layers are named ``conv1``,
+    ``bn1``, ``relu1``, ``pool1``, ``conv2``, ..., ``gap``, ``logits``.
+    """
+    _check_build_args(normalization, activation)
+    layers = [keras.Input(shape=tuple(input_shape))]
+    for i, f in enumerate(filters, start=1):
+        layers.append(keras.layers.Conv2D(f, 3, padding="same", use_bias=normalization is None,
+                                          kernel_initializer=_initializer(None, seed + i), name=f"conv{i}"))
+        layers += _normalization_layers(normalization, i, True, bn_momentum, groups, seed)
+        layers.append(keras.layers.Activation(activation, name=f"{activation}{i}"))
+        if i < len(filters):
+            layers.append(keras.layers.MaxPooling2D(2, name=f"pool{i}"))
+    layers.append(keras.layers.GlobalAveragePooling2D(name="gap"))
+    layers.append(keras.layers.Dense(n_classes, kernel_initializer=_initializer(None, seed), name="logits"))
+    return keras.Sequential(layers, name=f"cnn_{normalization or 'plain'}")
+
+
+class TrainingRecord(NamedTuple):
+    """What ``SGDTrainer.run`` measured. R = number of records, S = steps, U = probed units."""
+
+    steps: np.ndarray          #: (R,) int: the record was taken after this many steps
+    test_accuracy: np.ndarray  #: (R,) share of the test set classified right (inference mode)
+    percentiles: np.ndarray    #: (R, U, 3) 15th/50th/85th percentile of each probed unit's input over the test set
+    loss: np.ndarray           #: (S,) training loss (mean cross-entropy of the mini-batch) at every step
+    batch_mean: np.ndarray     #: (S, U) mean over the mini-batch of each probed unit's input, as seen in training
+
+
+class SGDTrainer:
+    """Plain mini-batch SGD, ``w <- w - learning_rate * dL/dw``, on models made by one builder.
+
+    The training loop is a ``tf.function`` traced once for the architecture and reused by every
+    ``run``; each run starts from freshly built weights, so runs are independent and a sweep costs
+    no extra compilation.
+
+    Parameters
+    ----------
+    build : callable -- ``build(**kwargs)`` returns a Keras model (e.g. ``functools.partial(build_mlp, "batch")``)
+    data : (x_train, y_train, x_test, y_test) -- as returned by ``digits_split``; labels are ints
+    probe : str or None -- name of the layer whose *input* is recorded (the paper's "sigmoid input");
+        None picks the last activation layer
+
+    Attributes
+    ----------
+    model : the Keras model being trained (its weights are those of the latest run)
+    """
+
+    def __init__(self, build, data, probe=None):
+        if not callable(build):
+            raise ValueError(f"build must be a callable returning a Keras model, got {type(build).__name__}")
+        x_train, y_train, x_test, y_test = data
+        if len(x_train) != len(y_train) or len(x_test) != len(y_test):
+            raise ValueError("data must be (x_train, y_train, x_test, y_test) with as many labels as examples")
+        self._build = build
+        self.model = build()
+        if probe is None:
+            acts = [layer.name for layer in self.model.layers if isinstance(layer, keras.layers.Activation)]
+            if not acts:
+                raise ValueError("the model has no Activation layer; name the layer to probe with probe=")
+            probe = acts[-1]
+        self.probe = probe
+        # the same layers, with a second output: the probed layer's input
+        self._net = keras.Model(self.model.inputs, [self.model.outputs[0], self.model.get_layer(probe).input])
+        self._x_train, self._y_train = tf.constant(x_train, tf.float32), tf.constant(y_train, tf.int32)
+        self._x_test, self._y_test = tf.constant(x_test, tf.float32), np.asarray(y_test)
+        self._lr = tf.Variable(0.0, trainable=False, dtype=tf.float32)
+        self._train_steps = tf.function(self._steps, input_signature=[tf.TensorSpec([None, None], tf.int32)])
+        self._evaluate = tf.function(lambda: self._net(self._x_test, training=False))
+
+    def _steps(self, batches):
+        """One SGD step per row of ``batches`` ((k, B) indices into the training set)."""
+        k = tf.shape(batches)[0]
+        losses = tf.TensorArray(tf.float32, size=k)
+        means = tf.TensorArray(tf.float32, size=k)
+        weights = self.model.trainable_variables
+        for t in tf.range(k):
+            xb, yb = tf.gather(self._x_train, batches[t]), tf.gather(self._y_train, batches[t])
+            with tf.GradientTape() as tape:
+                logits, z = self._net(xb, training=True)
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(yb, logits))
+            for w, g in zip(weights, tape.gradient(loss, weights)):
+                w.assign_sub(self._lr * g)
+            losses = losses.write(t, loss)
+            means = means.write(t, tf.reduce_mean(tf.reshape(z, [tf.shape(z)[0], -1]), axis=0))
+        return losses.stack(), means.stack()
+
+    def run(self, steps, learning_rate, rng, batch_size=60, record_every=50, **build_kwargs):
+        """Train a freshly built model and record test accuracy and the probed inputs along the way.
+
+        Parameters
+        ----------
+        steps : int -- SGD steps
+        learning_rate : float > 0
+        rng : numpy.random.Generator -- shuffles the training set, epoch after epoch, into mini-batches
+        batch_size : int
+        record_every : int -- evaluate on the test set after every this many steps (and after the last)
+        **build_kwargs : passed to ``build`` for this run's starting weights (e.g. ``init_std=1.0``);
+            they must not change the architecture
+
+        Returns
+        -------
+        TrainingRecord
+        """
+        for name, v in (("steps", steps), ("batch_size", batch_size), ("record_every", record_every)):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"{name} must be a positive int, got {v!r}")
+        if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0):
+            raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
+        n = int(self._x_train.shape[0])
+        if batch_size > n:
+            raise ValueError(f"batch_size={batch_size} is larger than the training set ({n} examples)")
+        fresh = self._build(**build_kwargs)
+        try:
+            self.model.set_weights(fresh.get_weights())
+        except ValueError as err:
+            raise ValueError(f"build_kwargs {build_kwargs} change the architecture: {err}") from err
+        self._lr.assign(learning_rate)
+        per_epoch = n // batch_size
+        order = np.concatenate([rng.permutation(n)[:per_epoch * batch_size]
+                                for _ in range(-(-steps // per_epoch))])
+        batches = order[:steps * batch_size].reshape(steps, batch_size).astype(np.int32)  # (S, B)
+
+        rec_steps, accs, pcts, losses, means = [], [], [], [], []
+        for start in range(0, steps, record_every):
+            chunk_loss, chunk_mean = self._train_steps(tf.constant(batches[start:start + record_every]))
+            losses.append(chunk_loss.numpy())
+            means.append(chunk_mean.numpy())
+            logits, z = self._evaluate()
+            z = z.numpy().reshape(len(z), -1)  # (N_test, U)
+            rec_steps.append(min(start + record_every, steps))
+            accs.append(np.mean(logits.numpy().argmax(axis=1) == self._y_test))
+            pcts.append(np.percentile(z, (15, 50, 85), axis=0).T)  # (U, 3)
+        return TrainingRecord(np.array(rec_steps), np.array(accs), np.array(pcts),
+                              np.concatenate(losses), np.concatenate(means))
+
+
+def steps_to_reach(record, target):
+    """The first recorded step at which test accuracy reached ``target``, or None if it never did.
+
+    Parameters
+    ----------
+    record : TrainingRecord
+    target : float in (0, 1]
+    """
+    if not 0 < target <= 1:
+        raise ValueError(f"target must be an accuracy in (0, 1], got {target!r}")
+    hit = np.flatnonzero(np.asarray(record.test_accuracy) >= target)
+    return int(record.steps[hit[0]]) if hit.size else None
+
+
+def final_accuracy(record, last=3):
+    """Mean test accuracy over the ``last`` records: the end of training, less noisy than one record."""
+    if not isinstance(last, (int, np.integer)) or last < 1:
+        raise ValueError(f"last must be a positive int, got {last!r}")
+    return float(np.mean(record.test_accuracy[-last:]))
+
+
+def largest_that_trains(records, target):
+    """The largest setting whose run ended (``final_accuracy``) at or above ``target``, or None.
+
+    Parameters
+    ----------
+    records : dict {float setting (e.g. learning rate): TrainingRecord}
+    target : float in (0, 1]
+    """
+    good = [value for value, rec in records.items() if final_accuracy(rec) >= target]
+    return max(good) if good else None
+
+
+def percentile_ranges(percentiles):
+    """How far each percentile of each unit's input wandered over training: max minus min over records.
+
+    Parameters
+    ----------
+    percentiles : (R, U, 3) or (R, 3) array -- ``TrainingRecord.percentiles`` (or one unit's slice)
+
+    Returns
+    -------
+    (U, 3) or (3,) ndarray
+    """
+    p = np.asarray(percentiles, dtype=float)
+    if p.ndim not in (2, 3) or p.shape[-1] != 3 or p.shape[0] < 1:
+        raise ValueError(f"percentiles must be (R, U, 3) or (R, 3), got shape {p.shape}")
+    return p.max(axis=0) - p.min(axis=0)
+
+
+def step_to_step_shift(batch_mean):
+    """Mean absolute change of each unit's mini-batch mean from one training step to the next.
+
+    Parameters
+    ----------
+    batch_mean : (S, U) array -- ``TrainingRecord.batch_mean``, S >= 2
+
+    Returns
+    -------
+    (U,) ndarray
+    """
+    m = np.asarray(batch_mean, dtype=float)
+    if m.ndim != 2 or m.shape[0] < 2:
+        raise ValueError(f"batch_mean must be (S, U) with S >= 2, got shape {m.shape}")
+    return np.abs(np.diff(m, axis=0)).mean(axis=0)

@@ -191,3 +191,19 @@ def test_dense_bn_gradients_chain_rule_and_scale_invariance():
     _, du_eps, _ = tf_bn.dense_bn_gradients(u, W, dout, eps=1e-3)
     _, du_small, _ = tf_bn.dense_bn_gradients(u, 0.01 * W, dout, eps=1e-3)
     assert tf_bn.relative_error(du_eps, du_small) > 0.1
+
+
+def test_plot_moving_statistics_draws_both_histories():
+    import matplotlib
+    matplotlib.use("Agg")
+    batches = [_batch((8, 2), seed=s) for s in range(4)]
+    ms = tf_bn.compare_moving_statistics(batches)
+    ax = tf_bn.plot_moving_statistics(ms, feature=1, which="var", target=2.0)
+    ours, keras_line, target = ax.lines
+    np.testing.assert_array_equal(ours.get_ydata(), ms.ours_var[:, 1])
+    np.testing.assert_array_equal(keras_line.get_ydata(), ms.keras_var[:, 1])
+    assert list(target.get_ydata()) == [2.0, 2.0]
+    with pytest.raises(ValueError, match="which"):
+        tf_bn.plot_moving_statistics(ms, which="std")
+    with pytest.raises(ValueError, match="feature"):
+        tf_bn.plot_moving_statistics(ms, feature=2)
