@@ -273,6 +273,40 @@ def solution(name):
 SOLUTION_NAMES = tuple(_SOLUTIONS)
 
 
+# -- chapter 02: how much of a layer is saturated ---------------------------------------------------------
+
+def check_saturated_share(fn):
+    """Check ``fn(z, threshold) -> float``: the share of *all* entries of z with |z| > threshold."""
+    rng = np.random.default_rng(202)
+    wide = rng.normal(0.0, 5.0, size=(50, 8))
+    cases = [
+        Case("a (50, 8) layer of wide pre-activations, threshold 4", (wide, 4.0)),
+        Case("a layer that leans negative, threshold 4", (rng.normal(-3.0, 3.0, size=(40, 5)), 4.0)),
+        Case("values exactly at the threshold (they do not count)", (np.array([[-2.0, 2.0, 2.5], [0.0, -3.0, 1.0]]), 2.0)),
+        Case("a single unit (z of shape (N,)), threshold 1", (rng.normal(0.0, 1.0, size=30), 1.0)),
+    ]
+    ref = lambda z, threshold: np.mean(np.abs(z) > threshold)  # noqa: E731
+    mistakes = [
+        ("you only counted the positive side; a sigmoid/tanh is flat for large *negative* inputs too: use abs(z)",
+         lambda z, t: np.mean(z > t)),
+        ("values equal to the threshold should not count: use >, not >=", lambda z, t: np.mean(np.abs(z) >= t)),
+        ("you returned the share of *unsaturated* values; saturated means |z| > threshold",
+         lambda z, t: np.mean(np.abs(z) <= t)),
+        ("you returned one share per unit (axis=0); return one number for the whole layer",
+         lambda z, t: np.mean(np.abs(z) > t, axis=0)),
+        ("you returned a count; divide by the number of values (np.mean does it)", lambda z, t: np.sum(np.abs(z) > t)),
+    ]
+    return _check("saturated_share", fn, cases, ref, mistakes)
+
+
+def _saturated_share(z, threshold):
+    return float(np.mean(np.abs(z) > threshold))
+
+
+_SOLUTIONS["saturated_share"] = _saturated_share
+SOLUTION_NAMES = tuple(_SOLUTIONS)
+
+
 # -- chapter 07: batch norm with tf.nn; chapter 09: the backward pass ------------------------------------
 # (kept free of TensorFlow: the checkers compare with numpy references, so importing this module
 # never imports TensorFlow; only the learner's function and the printed solution use it)
@@ -627,4 +661,229 @@ def _gamma_for_flat_share(x_hat, share):
 
 
 _SOLUTIONS.update({"identity_params": _identity_params, "gamma_for_flat_share": _gamma_for_flat_share})
+SOLUTION_NAMES = tuple(_SOLUTIONS)
+
+
+# -- chapter 08: training with and without BN ---------------------------------------------------------
+
+def check_bn_block(fn):
+    """Check ``fn(units) -> [layers]``: one hidden block of the chapter's net, affine -> BN -> sigmoid.
+
+    The learner returns a list of Keras layers. Only their classes and settings are inspected, so this
+    checker needs no TensorFlow of its own.
+    """
+    name = "bn_block"
+    if not callable(fn):
+        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+        return False
+    for units in (100, 7):
+        try:
+            layers = fn(units)
+        except NotImplementedError:
+            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
+            return False
+        except Exception as err:  # the learner's code raised: report it, no traceback
+            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (with units={units})")
+            return False
+        if not isinstance(layers, (list, tuple)):
+            print(f"{FAIL} {name}: return a list of layers, [Dense, BatchNormalization, Activation]; "
+                  f"got {type(layers).__name__}")
+            return False
+        kinds = [type(layer).__name__ for layer in layers]
+        act = lambda layer: getattr(getattr(layer, "activation", None), "__name__", "")  # noqa: E731
+        if kinds == ["Dense", "Activation", "BatchNormalization"] or kinds == ["Dense", "BatchNormalization"] \
+                and act(layers[0]) == "sigmoid":
+            print(f"{FAIL} {name}: BN comes after the sigmoid here; the paper normalizes the affine output, "
+                  "before the nonlinearity: Dense -> BatchNormalization -> Activation")
+            return False
+        if kinds == ["BatchNormalization", "Dense", "Activation"]:
+            print(f"{FAIL} {name}: you normalized the layer's input; BN goes between the affine map and the "
+                  "activation: Dense -> BatchNormalization -> Activation")
+            return False
+        if kinds != ["Dense", "BatchNormalization", "Activation"]:
+            print(f"{FAIL} {name}: expected three layers, Dense -> BatchNormalization -> Activation; got "
+                  f"{' -> '.join(kinds) or 'an empty list'}")
+            return False
+        dense, _, activation = layers
+        if act(dense) not in ("linear", ""):
+            print(f"{FAIL} {name}: your Dense layer applies {act(dense)} itself, so BN would normalize the "
+                  "activation's output; leave Dense linear and let the Activation layer come after BN")
+            return False
+        if getattr(dense, "units", None) != units:
+            print(f"{FAIL} {name}: with units={units} the Dense layer has {getattr(dense, 'units', None)} units; "
+                  "use the argument")
+            return False
+        if getattr(dense, "use_bias", False):
+            print(f"{FAIL} {name}: the Dense bias is wasted -- BN subtracts the batch mean right after, which "
+                  "cancels any bias, and beta takes its role: Dense(units, use_bias=False)")
+            return False
+        if act(activation) != "sigmoid":
+            print(f"{FAIL} {name}: the chapter's net uses sigmoid units; got activation {act(activation)!r}")
+            return False
+    print(f"{PASS} {name}: Dense(use_bias=False) -> BatchNormalization -> sigmoid, right for both sizes tried")
+    return True
+
+
+def check_steps_to_reach(fn):
+    """Check ``fn(steps, accuracy, target) -> int or None``: the first recorded step with accuracy >= target."""
+    name = "steps_to_reach"
+    if not callable(fn):
+        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+        return False
+    steps = np.arange(50, 550, 50)  # (10,)
+    cases = [
+        ("an accuracy that rises steadily", np.linspace(0.1, 0.99, 10), 0.9),
+        ("an accuracy that reaches the target, dips, then reaches it again",
+         np.array([0.1, 0.5, 0.92, 0.85, 0.93, 0.95, 0.96, 0.97, 0.97, 0.98]), 0.9),
+        ("an accuracy that hits the target exactly", np.array([0.2, 0.6, 0.9, 0.91, 0.95, 0.96, 0.97, 0.97, 0.98, 0.98]),
+         0.9),
+        ("a run that never gets there", np.full(10, 0.1), 0.9),
+        ("a run that is there at the first record", np.full(10, 0.95), 0.9),
+    ]
+    for label, acc, target in cases:
+        hit = np.flatnonzero(acc >= target)
+        want = int(steps[hit[0]]) if hit.size else None
+        try:
+            got = fn(steps.copy(), acc.copy(), target)
+        except NotImplementedError:
+            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
+            return False
+        except Exception as err:  # the learner's code raised: report it, no traceback
+            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {label})")
+            return False
+        if want is None:
+            if got is not None:
+                print(f"{FAIL} {name}: on {label}, return None (the target was never reached), got {got!r}")
+                return False
+            continue
+        if got is None or isinstance(got, bool) or not np.isscalar(got) or got != want:
+            if hit.size and got == hit[0]:
+                hint = f"you returned the index {got}; return the step recorded there, steps[index]"
+            elif np.flatnonzero(acc > target).size and got == steps[np.flatnonzero(acc > target)[0]]:
+                hint = "use >= target: reaching the target exactly counts"
+            elif got == steps[hit[-1]]:
+                hint = "you returned the last record at or above the target; we want the first"
+            else:
+                hint = f"expected step {want}, got {got!r}"
+            print(f"{FAIL} {name}: on {label}, {hint}")
+            return False
+    print(f"{PASS} {name}: all {len(cases)} hidden cases pass")
+    return True
+
+
+def _bn_block(units):
+    import keras
+    return [keras.layers.Dense(units, use_bias=False),      # affine; BN's beta replaces the bias
+            keras.layers.BatchNormalization(),              # normalize the affine output ...
+            keras.layers.Activation("sigmoid")]             # ... before the nonlinearity
+
+
+def _steps_to_reach(steps, accuracy, target):
+    reached = np.flatnonzero(np.asarray(accuracy) >= target)   # indices of records at/above the target
+    return int(steps[reached[0]]) if reached.size else None
+
+
+_SOLUTIONS.update({"bn_block": _bn_block, "steps_to_reach": _steps_to_reach})
+SOLUTION_NAMES = tuple(_SOLUTIONS)
+
+
+# -- chapter 10: layer norm and group norm -------------------------------------------------------------
+
+def _cases_ln(rng):
+    def fmap(n, h, w, c):
+        return rng.normal(rng.uniform(-3, 3, (n, 1, 1, c)), rng.uniform(0.3, 3.0, (n, 1, 1, c)), size=(n, h, w, c))
+    return [
+        Case("a feature map (N, H, W, C) = (3, 4, 5, 6)", (fmap(3, 4, 5, 6),)),
+        Case("a single example, (1, 3, 3, 4): no batch statistics needed", (fmap(1, 3, 3, 4),)),
+        Case("examples with large offsets (around 1e3), (2, 3, 2, 6)", (1e3 + fmap(2, 3, 2, 6),)),
+        Case("a nearly constant example (variance ~1e-5), (2, 2, 2, 4)", (1 + 3e-3 * fmap(2, 2, 2, 4),)),
+    ]
+
+
+def _norm_over(x, axes, eps, ddof=0, eps_outside=False):
+    mu = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True, ddof=ddof)
+    return (x - mu) / (np.sqrt(var) + eps if eps_outside else np.sqrt(var + eps))
+
+
+def check_layer_norm(fn):
+    """Check ``fn(x, eps) -> y``: layer norm (no gamma/beta) of an (N, H, W, C) map, per example over (H, W, C)."""
+    rng = np.random.default_rng(110_01)
+    cases = [Case(c.label, c.args + (1e-3,)) for c in _cases_ln(rng)]
+    ln = lambda x, e: _norm_over(x, (1, 2, 3), e)  # noqa: E731
+    mistakes = [
+        ("that's batch norm's axes, (0, 1, 2): one statistic per channel over the batch. Layer norm takes "
+         "one mean and variance per example, over (1, 2, 3)", lambda x, e: _norm_over(x, (0, 1, 2), e)),
+        ("you normalized over the channels only (axis=-1, the default of keras.layers.LayerNormalization); "
+         "here each example's statistics come from all of (H, W, C): axis=(1, 2, 3)",
+         lambda x, e: _norm_over(x, (3,), e)),
+        ("you normalized each channel of each example on its own, axes (1, 2) -- that is instance norm; "
+         "layer norm pools the channels too: axis=(1, 2, 3)", lambda x, e: _norm_over(x, (1, 2), e)),
+        ("you used one mean and variance for the whole batch; each example needs its own: axis=(1, 2, 3)",
+         lambda x, e: _norm_over(x, None, e)),
+        ("your variance is the *unbiased* one (ddof=1); divide by the number of values, H*W*C",
+         lambda x, e: _norm_over(x, (1, 2, 3), e, ddof=1)),
+        ("eps belongs *inside* the square root: sqrt(var + eps)",
+         lambda x, e: _norm_over(x, (1, 2, 3), e, eps_outside=True)),
+        ("you left eps out; it keeps a nearly constant example from blowing up: sqrt(var + eps)",
+         lambda x, e: _norm_over(x, (1, 2, 3), 0.0)),
+    ]
+    return _check("layer_norm", fn, cases, ln, mistakes)
+
+
+def _gn_ref(x, groups, eps, interleaved=False, axes=(1, 2, 4)):
+    n, h, w, c = x.shape
+    if interleaved:  # channel k in group k % G: the classic reshape slip
+        xg = x.reshape(n, h, w, c // groups, groups)
+        axes = tuple(a if a != 4 else 3 for a in axes)
+    else:
+        xg = x.reshape(n, h, w, groups, c // groups)
+    return _norm_over(xg, axes, eps).reshape(x.shape)
+
+
+def check_group_norm(fn):
+    """Check ``fn(x, groups, eps) -> y``: group norm (no gamma/beta) of an (N, H, W, C) map.
+
+    Each example's channels are split into ``groups`` blocks of C/G consecutive channels (as
+    ``keras.layers.GroupNormalization`` does); each block is normalized over (H, W) and its channels.
+    """
+    rng = np.random.default_rng(110_02)
+    base = _cases_ln(rng)
+    cases = [Case(base[0].label + ", 3 groups", (base[0].args[0], 3, 1e-3)),
+             Case(base[0].label + ", 2 groups", (base[0].args[0], 2, 1e-3)),
+             Case(base[1].label + ", 2 groups", (base[1].args[0], 2, 1e-3)),
+             Case(base[2].label + ", 3 groups", (base[2].args[0], 3, 1e-3)),
+             Case(base[3].label + ", 4 groups (one channel each)", (base[3].args[0], 4, 1e-3))]
+    mistakes = [
+        ("your groups take every G-th channel; a group is a block of *consecutive* channels: reshape to "
+         "(N, H, W, groups, C // groups), not (N, H, W, C // groups, groups)",
+         lambda x, g, e: _gn_ref(x, g, e, interleaved=True)),
+        ("you normalized all channels of an example together -- that is layer norm (groups = 1); split the "
+         "channels into groups first", lambda x, g, e: _norm_over(x, (1, 2, 3), e)),
+        ("you normalized each channel on its own -- that is instance norm (groups = C); each group pools "
+         "C // groups channels", lambda x, g, e: _norm_over(x, (1, 2), e)),
+        ("you included the batch axis; group norm works on each example alone: reduce (H, W) and the "
+         "channels of the group, axes (1, 2, 4) of the reshaped array",
+         lambda x, g, e: _gn_ref(x, g, e, axes=(0, 1, 2, 4))),
+        ("your normalized groups are right but you reduced over the wrong axes of the reshaped array: "
+         "(1, 2, 4) are H, W and the channels within a group", lambda x, g, e: _gn_ref(x, g, e, axes=(1, 2, 3))),
+    ]
+    return _check("group_norm", fn, cases, _gn_ref, mistakes)
+
+
+def _layer_norm(x, eps):
+    mu = x.mean(axis=(1, 2, 3), keepdims=True)               # (N, 1, 1, 1): one mean per example
+    var = x.var(axis=(1, 2, 3), keepdims=True)               # (N, 1, 1, 1), biased
+    return (x - mu) / np.sqrt(var + eps)                     # (N, H, W, C)
+
+
+def _group_norm(x, groups, eps):
+    n, h, w, c = x.shape
+    xg = x.reshape(n, h, w, groups, c // groups)             # consecutive channels form a group
+    mu = xg.mean(axis=(1, 2, 4), keepdims=True)              # (N, 1, 1, G, 1): per example and group
+    var = xg.var(axis=(1, 2, 4), keepdims=True)
+    return ((xg - mu) / np.sqrt(var + eps)).reshape(n, h, w, c)
+
+
+_SOLUTIONS.update({"layer_norm": _layer_norm, "group_norm": _group_norm})
 SOLUTION_NAMES = tuple(_SOLUTIONS)
