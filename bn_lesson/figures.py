@@ -3,7 +3,7 @@
 * ``four_steps_figure`` -- Algorithm 1 on a small batch: input -> mean/variance -> x_hat -> y
 * ``draw_where_bn_goes`` -- where BN sits in a fully connected and in a convolutional block
 * ``draw_dense_axes``, ``draw_conv_axes``, ``bn_axes_figure`` -- the axes BN reduces for (N, D) and (N, H, W, C)
-* ``plot_channel_stats`` -- per-channel mean and std before and after BN (chapter 05)
+* ``plot_channel_stats``, ``plot_maps`` -- per-channel statistics and feature maps (chapter 05)
 
 Colours are ``STAGE_COLORS``: blue input, orange normalized, green scaled-and-shifted, purple activated.
 Helpers that draw on one axes take ``ax=None`` and return it; multi-panel figures return the Figure.
@@ -328,3 +328,41 @@ def plot_channel_stats(names, before, after, ax=None, labels=("before BN", "afte
     ax.set_ylabel("channel mean $\\pm$ std")
     ax.legend(loc="best")
     return ax
+
+
+def plot_maps(maps, titles, axes=None, colors=None, vmax=None, cmap="RdBu_r"):
+    """2-D maps side by side -- an image, then one channel at each stage -- on symmetric colour scales.
+
+    Zero is the middle colour (white for the default ``"RdBu_r"``), so the sign of every value shows;
+    each title gets the map's value range underneath.
+
+    Parameters
+    ----------
+    maps : sequence of K (H, W) ndarrays
+    titles : sequence of K str
+    axes : sequence of K Axes or None (a new row of K panels)
+    colors : sequence of K colours for the titles, or None
+    vmax : None, float, or sequence of K floats
+        The colour scale runs from -vmax to vmax: None gives each map its own (its largest absolute
+        value); one float or a repeated value puts maps on a common scale so shifts between them show.
+
+    Returns
+    -------
+    axes : list of K Axes
+    """
+    maps = [np.asarray(m, dtype=float) for m in maps]
+    if len(titles) != len(maps) or any(m.ndim != 2 for m in maps):
+        raise ValueError(f"maps must be K two-dimensional arrays with K titles; got {len(maps)} maps "
+                         f"of shapes {[m.shape for m in maps]} and {len(titles)} titles")
+    if axes is None:
+        _, axes = plt.subplots(1, len(maps), figsize=(2.3 * len(maps), 2.9), layout="constrained")
+    axes = list(np.atleast_1d(axes))
+    colors = colors or ["black"] * len(maps)
+    tops = np.broadcast_to(np.nan if vmax is None else np.asarray(vmax, dtype=float), (len(maps),))
+    for ax, m, title, color, top in zip(axes, maps, titles, colors, tops):
+        top = (float(np.abs(m).max()) or 1.0) if np.isnan(top) else float(top)
+        ax.imshow(m, cmap=cmap, vmin=-top, vmax=top)
+        ax.set_title(f"{title}\n{_num(m.min(), '.2f')} to {_num(m.max(), '.2f')}", color=color, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return axes

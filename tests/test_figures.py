@@ -123,3 +123,15 @@ def test_make_images_writes_the_three_pictures_deterministically(tmp_path, capsy
         assert data == (tmp_path / "b" / name).read_bytes(), f"{name} differs between two runs"
         assert 20_000 < len(data) < 400_000
     capsys.readouterr()
+
+
+def test_plot_maps_draws_each_map_on_a_symmetric_scale():
+    maps = [np.arange(16.0).reshape(4, 4), -np.ones((2, 3))]
+    axes = figures.plot_maps(maps, ["ramp", "flat"], colors=["red", "blue"])
+    assert len(axes) == 2
+    assert axes[0].images[0].get_clim() == (-15.0, 15.0)
+    assert "0.00 to 15.00" in axes[0].get_title() and "\u22121.00" in axes[1].get_title()
+    shared = figures.plot_maps(maps, ["ramp", "flat"], vmax=[20.0, 20.0])
+    assert [ax.images[0].get_clim() for ax in shared] == [(-20.0, 20.0)] * 2
+    with pytest.raises(ValueError, match="maps must be K two-dimensional"):
+        figures.plot_maps([np.ones(3)], ["a vector"])
