@@ -180,11 +180,15 @@ def plot_moving_statistics(stats, feature=0, which="mean", target=None, ax=None)
     if ax is None:
         import matplotlib.pyplot as plt
         _, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
+    from .plotting import BN_COLORS
     steps = np.arange(len(ours))
-    ax.plot(steps, ours[:, feature], color="#D55E00", lw=2, label="our BatchNorm")
-    ax.plot(steps, theirs[:, feature], "o", color="black", ms=3, label="keras.layers.BatchNormalization")
+    ax.plot(steps, ours[:, feature], color=BN_COLORS["with BN"], lw=2.5, label="our BatchNorm")
+    every = max(1, len(steps) // 30)  # dots on every step would hide the line under them
+    ax.plot(steps, theirs[:, feature], linestyle="none", marker="o", markevery=every, color="black", ms=3.5,
+            label=f"keras.layers.BatchNormalization (every {every}th step shown)" if every > 1
+            else "keras.layers.BatchNormalization")
     if target is not None:
-        ax.axhline(target, color="#7F7F7F", ls="--", lw=1, label="value it is heading for")
+        ax.axhline(target, color=BN_COLORS["without BN"], ls="--", lw=1, label="value it is heading for")
     ax.set_xlabel("training step")
     ax.set_ylabel(f"moving {'mean' if which == 'mean' else 'variance'}")
     ax.legend(loc="best", fontsize="small")
@@ -458,6 +462,68 @@ def dense_bn_gradients(u, W, dout, gamma=1.0, beta=0.0, eps=1e-3):
     du, dW = tape.gradient(loss, [ut, Wt])
     return y.numpy(), du.numpy(), dW.numpy()
 
+
+
+class WeightScaleGradients(NamedTuple):
+    """Gradient norms of a dense layer's input and weights as the weights are scaled by ``a``."""
+
+    scales: np.ndarray      #: (S,) the factors a
+    du_bn: np.ndarray       #: (S,) ||dL/du|| for y = BN(u @ (a W))
+    dW_bn: np.ndarray       #: (S,) ||dL/d(aW)|| for y = BN(u @ (a W))
+    du_plain: np.ndarray    #: (S,) ||dL/du|| for y = u @ (a W), no BN
+    dW_plain: np.ndarray    #: (S,) ||dL/d(aW)|| for y = u @ (a W), no BN
+
+
+def gradients_vs_weight_scale(u, W, dout, scales, eps=0.0):
+    """How the gradients of a dense layer change when its weights are multiplied by ``a``, with and without BN.
+
+    Parameters
+    ----------
+    u : (N, D_in) array, W : (D_in, D_out) array, dout : (N, D_out) array -- as for ``dense_bn_gradients``
+    scales : sequence of float > 0
+    eps : float >= 0 -- BN's epsilon; 0 shows the exact invariance of the paper's section 3.3
+
+    Returns
+    -------
+    WeightScaleGradients
+        With BN, ||du|| is the same for every a and ||dW|| falls as 1/a; without BN both grow (as a and 1).
+    """
+    scales = as_array(scales, "scales").ravel()
+    if scales.size == 0 or not np.all(np.isfinite(scales)) or (scales <= 0).any():
+        raise ValueError(f"scales must be a non-empty sequence of positive numbers, got {scales!r}")
+    u = check_batch(u, "u").astype(np.float64)
+    W = check_batch(W, "W").astype(np.float64)
+    dout = as_array(dout, "dout").astype(np.float64)
+    rows = []
+    for a in scales:
+        _, du, dW = dense_bn_gradients(u, a * W, dout, eps=eps)
+        # without BN, y = u @ (a W): dL/du = dout @ (a W).T and dL/d(a W) = u.T @ dout
+        rows.append([np.linalg.norm(du), np.linalg.norm(dW),
+                     np.linalg.norm(dout @ (a * W).T), np.linalg.norm(u.T @ dout)])
+    cols = np.array(rows).T
+    return WeightScaleGradients(scales, *cols)
+
+
+def plot_gradients_vs_weight_scale(result, ax=None):
+    """Log-log plot of the four gradient norms of ``gradients_vs_weight_scale`` against the scale a.
+
+    Returns
+    -------
+    ax
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=(6, 3.6), layout="constrained")
+    from .plotting import BN_COLORS
+    with_bn, without = BN_COLORS["with BN"], BN_COLORS["without BN"]
+    ax.loglog(result.scales, result.du_bn, "-o", color=with_bn, ms=4, label="with BN: ||dL/du||")
+    ax.loglog(result.scales, result.dW_bn, "--s", color=with_bn, ms=4, label="with BN: ||dL/dW||")
+    ax.loglog(result.scales, result.du_plain, "-o", color=without, ms=4, label="without BN: ||dL/du||")
+    ax.loglog(result.scales, result.dW_plain, "--s", color=without, ms=4, label="without BN: ||dL/dW||")
+    ax.set_xlabel("scale a of the weights (W -> a W)")
+    ax.set_ylabel("gradient norm")
+    ax.legend(fontsize="small", loc="best")
+    return ax
 
 # --- chapter 08/10: models and training ---
 # Chapter 08 trains the network of the BN paper's Figure 1 (three hidden layers of 100 sigmoid units)

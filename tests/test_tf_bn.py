@@ -207,3 +207,25 @@ def test_plot_moving_statistics_draws_both_histories():
         tf_bn.plot_moving_statistics(ms, which="std")
     with pytest.raises(ValueError, match="feature"):
         tf_bn.plot_moving_statistics(ms, feature=2)
+
+
+def test_gradients_vs_weight_scale_follows_section_3_3():
+    import matplotlib
+    matplotlib.use("Agg")
+    rng = np.random.default_rng(8)
+    u, W, dout = rng.normal(size=(20, 4)), rng.normal(size=(4, 3)), rng.normal(size=(20, 3))
+    scales = np.array([0.1, 1.0, 10.0])
+    r = tf_bn.gradients_vs_weight_scale(u, W, dout, scales, eps=0.0)
+    np.testing.assert_allclose(r.du_bn, r.du_bn[1], rtol=1e-10)                 # invariant
+    np.testing.assert_allclose(r.dW_bn * scales, r.dW_bn[1], rtol=1e-10)       # falls as 1/a
+    np.testing.assert_allclose(r.du_plain / scales, r.du_plain[1], rtol=1e-12)  # grows as a
+    np.testing.assert_allclose(r.dW_plain, r.dW_plain[1], rtol=1e-12)          # independent of a
+    _, du, dW = tf_bn.dense_bn_gradients(u, 10.0 * W, dout, eps=0.0)
+    assert r.du_bn[2] == pytest.approx(np.linalg.norm(du)) and r.dW_bn[2] == pytest.approx(np.linalg.norm(dW))
+    with_eps = tf_bn.gradients_vs_weight_scale(u, W, dout, [0.01, 1.0], eps=1e-3)
+    assert with_eps.du_bn[0] < 0.9 * with_eps.du_bn[1]  # eps breaks the invariance for small weights
+    ax = tf_bn.plot_gradients_vs_weight_scale(r)
+    assert len(ax.lines) == 4 and ax.get_xscale() == "log"
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), r.dW_bn)
+    with pytest.raises(ValueError, match="scales"):
+        tf_bn.gradients_vs_weight_scale(u, W, dout, [1.0, -1.0])
