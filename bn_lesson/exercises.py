@@ -887,3 +887,126 @@ def _group_norm(x, groups, eps):
 
 _SOLUTIONS.update({"layer_norm": _layer_norm, "group_norm": _group_norm})
 SOLUTION_NAMES = tuple(_SOLUTIONS)
+
+
+# -- chapter 06: training vs inference ---------------------------------------------------------------------
+
+def check_moving_average(fn):
+    """Check ``fn(values, momentum, start) -> moving``: Keras' moving average after all K updates.
+
+    ``values`` is (K, D), one batch statistic per step; ``start`` is the initial moving value (D,);
+    the answer is the (D,) value after ``moving = momentum * moving + (1 - momentum) * value`` K times.
+    """
+    rng = np.random.default_rng(206)
+    cases = [
+        Case("300 noisy batch means around 3, momentum 0.99, start 0",
+             (3.0 + rng.normal(0, 0.5, size=(300, 3)), 0.99, np.zeros(3))),
+        Case("5 steps, momentum 0.9, start 1 (a moving variance)", (rng.uniform(0.5, 4.0, size=(5, 2)), 0.9, np.ones(2))),
+        Case("a single step, momentum 0.5", (np.array([[4.0, -2.0]]), 0.5, np.array([0.0, 1.0]))),
+    ]
+
+    def ema(values, momentum, start, swap=False):
+        moving = np.array(start, dtype=float)
+        for v in values:
+            moving = (1 - momentum) * moving + momentum * v if swap else momentum * moving + (1 - momentum) * v
+        return moving
+
+    mistakes = [
+        ("the weights are swapped: the *old* value gets the momentum, moving = momentum * moving + "
+         "(1 - momentum) * value", lambda v, m, s: ema(v, m, s, swap=True)),
+        ("you started from the first value instead of `start`; Keras starts at 0 (mean) and 1 (variance) "
+         "and updates from there", lambda v, m, s: ema(v[1:], m, v[0])),
+        ("you returned the plain mean of the values; a moving average weighs recent steps more and still "
+         "remembers its start", lambda v, m, s: v.mean(axis=0)),
+        ("you divided by (1 - momentum**K) (Adam's bias correction); Keras' moving averages do not",
+         lambda v, m, s: ema(v, m, s) / (1 - m ** len(v))),
+        ("you returned the whole history; return only the value after the last update",
+         lambda v, m, s: np.array([ema(v[:k + 1], m, s) for k in range(len(v))])),
+    ]
+    return _check("moving_average", fn, cases, lambda v, m, s: ema(v, m, s), mistakes)
+
+
+def check_fold_bn(fn):
+    """Check ``fn(W, b, gamma, beta, mean, var, eps) -> (W_folded, b_folded)``.
+
+    W (D_in, D) and b (D,) are the affine layer before an inference-mode batch norm with parameters
+    gamma, beta and moving statistics mean, var (all (D,)); the folded layer must give
+    ``x @ W_folded + b_folded == gamma * (x @ W + b - mean) / sqrt(var + eps) + beta``.
+    """
+    name = "fold_bn"
+    if not callable(fn):
+        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+        return False
+    rng = np.random.default_rng(207)
+
+    def layer(d_in, d, var_scale=1.0):
+        return (rng.normal(0, 1, (d_in, d)), rng.normal(0, 1, d), rng.uniform(0.5, 2.0, d), rng.normal(0, 1, d),
+                rng.normal(0, 2, d), var_scale * rng.uniform(0.5, 3.0, d), 1e-3)
+
+    cases = [("a (5, 3) layer", layer(5, 3)), ("a (4, 6) layer", layer(4, 6)),
+             ("units with tiny moving variances (~1e-4), where eps matters", layer(3, 2, var_scale=1e-4))]
+
+    def fold(W, b, g, be, mu, var, eps, sqrt=True, eps_in=True, use_b=True, use_mu=True, use_beta=True,
+             scale_b=True):
+        std = np.sqrt(var + eps) if sqrt and eps_in else (np.sqrt(var) + eps if sqrt else var + eps)
+        s = g / std
+        b_part = (b if use_b else 0.0) - (mu if use_mu else 0.0)
+        b_new = (b_part * s if scale_b else (b if use_b else 0.0) - (mu if use_mu else 0.0) * s)
+        return W * s, b_new + (be if use_beta else 0.0)
+
+    mistakes = [
+        ("divide by the standard deviation sqrt(var + eps), not by the variance", {"sqrt": False}),
+        ("eps belongs inside the square root: sqrt(var + eps)", {"eps_in": False}),
+        ("the old bias b is lost: the new bias is (b - mean) * s + beta", {"use_b": False}),
+        ("you forgot to subtract the moving mean: the new bias is (b - mean) * s + beta", {"use_mu": False}),
+        ("you forgot beta: the new bias ends with + beta", {"use_beta": False}),
+        ("the old bias b must be scaled too: (b - mean) * s + beta, not b - mean * s + beta", {"scale_b": False}),
+    ]
+    for label, args in cases:
+        want_W, want_b = fold(*args)
+        try:
+            got = fn(*(np.copy(a) if isinstance(a, np.ndarray) else a for a in args))
+        except NotImplementedError:
+            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
+            return False
+        except Exception as err:  # the learner's code raised: report it, no traceback
+            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {label})")
+            return False
+        if not (isinstance(got, (tuple, list)) and len(got) == 2):
+            print(f"{FAIL} {name}: return two arrays, (W_folded, b_folded), got {type(got).__name__}")
+            return False
+        got_W, got_b = (np.asarray(g, dtype=float) for g in got)
+        if _close(got_W, want_W) and _close(got_b, want_b):
+            continue
+        for hint, flags in mistakes:
+            wrong_W, wrong_b = fold(*args, **flags)
+            if _close(got_W, wrong_W) and _close(got_b, wrong_b):
+                print(f"{FAIL} {name}: on {label}, {hint}")
+                return False
+        if got_W.shape != want_W.shape or got_b.shape != want_b.shape:
+            print(f"{FAIL} {name}: on {label}, expected shapes {want_W.shape} and {want_b.shape}, got "
+                  f"{got_W.shape} and {got_b.shape} -- scale each *column* (unit) of W: W * s")
+        elif not _close(got_W, want_W):
+            print(f"{FAIL} {name}: on {label}, W_folded is wrong: each column j of W is multiplied by "
+                  f"s_j = gamma_j / sqrt(var_j + eps)")
+        else:
+            print(f"{FAIL} {name}: on {label}, W_folded is right but b_folded is not: it is (b - mean) * s + beta")
+        return False
+    print(f"{PASS} {name}: all {len(cases)} hidden cases pass")
+    return True
+
+
+def _moving_average(values, momentum, start):
+    moving = np.array(start, dtype=float)
+    for value in values:                      # one update per training step
+        moving = momentum * moving + (1 - momentum) * value
+    return moving
+
+
+def _fold_bn(W, b, gamma, beta, mean, var, eps):
+    s = gamma / np.sqrt(var + eps)            # (D,): batch norm's per-unit scale at inference
+    return W * s, (b - mean) * s + beta       # scale every column of W; fold the shift into the bias
+
+
+_SOLUTIONS.update({"moving_average": _moving_average, "fold_bn": _fold_bn})
+SOLUTION_NAMES = tuple(_SOLUTIONS)
