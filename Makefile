@@ -37,10 +37,10 @@ execute: $(STAMP)
 images: $(STAMP)
 	$(BIN)/python scripts/make_images.py images
 
-## demo: the classroom dashboard as a Voila app, code hidden, on http://127.0.0.1:8866 (DEMO_PORT=...)
+## demo: the classroom dashboard as a Voila app, code hidden, on http://127.0.0.1:8866 (PRESENTER=1: projector-sized)
 DEMO_PORT ?= 8866
 demo: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 $(BIN)/voila demo/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(DEMO_PORT)
+	$(BIN)/python scripts/demo_app.py --port $(DEMO_PORT) $(if $(PRESENTER),--presenter)
 
 ## slides: one reveal.js deck per chapter in slides/, everything served from there (SLIDES_PORT= only builds)
 SLIDES_PORT ?= 8000

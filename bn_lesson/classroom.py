@@ -154,3 +154,212 @@ def _show_css(html, update):
         update_display(HTML(html), display_id=DISPLAY_ID)
     else:
         display(HTML(html), display_id=DISPLAY_ID)
+
+
+# -- the demo app's training comparison ---------------------------------------------------------------------
+#
+# The paper's Figure 1, small enough to run live in class: the same deep sigmoid network, the same initial
+# weights and the same mini-batches, trained with and without batch normalization (``bn_lesson.mlp``), on
+# scikit-learn's bundled digits (nothing is downloaded).
+
+import io  # noqa: E402
+from typing import NamedTuple  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from .plotting import BN_COLORS  # noqa: E402
+
+#: the network and run the comparison uses unless told otherwise (chapter 02's deep sigmoid network)
+COMPARISON_DEFAULTS = {"init_scale": 4.0, "lr": 0.3, "steps": 300, "depth": 6, "width": 64,
+                       "activation": "sigmoid", "batch_size": 32, "seed": 0}
+
+
+class DigitsSplit(NamedTuple):
+    X_train: np.ndarray  #: (1257, 64) pixels / 16, centred by the training mean
+    X_test: np.ndarray   #: (540, 64)
+    y_train: np.ndarray  #: (1257,) digit labels 0..9
+    y_test: np.ndarray   #: (540,)
+
+
+def digits_split(seed=0):
+    """scikit-learn's bundled 8x8 digits: a stratified 70/30 split, pixels scaled to [0, 1] and centred.
+
+    The same split as chapter 02 (``train_test_split(..., test_size=0.3, random_state=seed, stratify=y)``).
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(
+        digits.data / 16.0, digits.target, test_size=0.3, random_state=seed, stratify=digits.target)
+    mean = X_train.mean(axis=0)  # (64,)
+    return DigitsSplit(X_train - mean, X_test - mean, y_train, y_test)
+
+
+def compare_training(data=None, *, init_scale=4.0, lr=0.3, steps=300, depth=6, width=64,
+                     activation="sigmoid", batch_size=32, seed=0, record_every=10):
+    """Train one network twice, without and with batch norm, from the same weights and mini-batches.
+
+    Parameters
+    ----------
+    data : DigitsSplit or None (``digits_split(seed)``)
+    init_scale, lr, steps, batch_size, activation : as ``bn_lesson.mlp.MLP`` / ``train`` take them
+    depth, width : number of hidden layers and units per hidden layer
+    seed : draws the initial weights and the mini-batch order (the same for both runs)
+
+    Returns
+    -------
+    dict {"without BN": History, "with BN": History} -- ``History`` of ``bn_lesson.mlp.train``, measured
+    on the test set, with the 15/50/85th percentiles of unit 0 of the last hidden layer
+    """
+    from .mlp import MLP, train
+
+    for name, value in (("steps", steps), ("depth", depth), ("width", width)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    data = digits_split(seed) if data is None else data
+    sizes = [data.X_train.shape[1]] + [width] * depth + [int(data.y_train.max()) + 1]
+    runs = {}
+    for label, bn in (("without BN", False), ("with BN", True)):
+        model = MLP(sizes, np.random.default_rng(seed), activation=activation, init_scale=init_scale,
+                    batch_norm=bn)
+        runs[label] = train(model, data.X_train, data.y_train, lr=lr, steps=steps, batch_size=batch_size,
+                            rng=np.random.default_rng(seed), X_probe=data.X_test, y_probe=data.y_test,
+                            units=[(depth - 1, 0)], record_every=record_every)
+    return runs
+
+
+def plot_training_comparison(runs, axes=None, activation="sigmoid"):
+    """Test accuracy of both runs, and the percentile band of one unit's input in each.
+
+    Parameters
+    ----------
+    runs : dict {"without BN": History, "with BN": History} -- from ``compare_training``
+    axes : three Axes, or None for a new figure
+    activation : the networks' activation, for the titles
+
+    Returns
+    -------
+    axes : (3,) ndarray of Axes
+    """
+    from .diagnostics import plot_percentile_bands
+
+    if set(runs) != set(BN_COLORS):
+        raise ValueError(f"runs must have the keys {sorted(BN_COLORS)}, got {sorted(runs)}")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 3, figsize=(12, 3.4), layout="constrained")
+    axes = np.asarray(axes).ravel()
+    for label, hist in runs.items():
+        end = "diverged" if hist.diverged else f"{hist.probe_accuracy[-1]:.0%}"
+        axes[0].plot(hist.record_steps, hist.probe_accuracy, color=BN_COLORS[label], lw=2,
+                     label=f"{label}: {end}")
+    axes[0].set_ylim(0, 1)
+    axes[0].set_xlabel("training step")
+    axes[0].set_ylabel("test accuracy")
+    axes[0].set_title("Test accuracy")
+    axes[0].legend(loc="lower right")
+    lows = [h.unit_percentiles[:, 0].min() for h in runs.values() if len(h.record_steps)]
+    highs = [h.unit_percentiles[:, 0].max() for h in runs.values() if len(h.record_steps)]
+    for ax, (label, hist) in zip(axes[1:], runs.items()):
+        plot_percentile_bands(hist.record_steps, hist.unit_percentiles[:, 0], ax=ax, color=BN_COLORS[label],
+                              title=f"{label}: one {activation} unit's input, 15/50/85%")
+        ax.set_ylim(min(lows) - 0.5, max(highs) + 0.5)  # one scale, so the two bands compare
+    return axes
+
+
+try:
+    import ipywidgets as widgets
+except ImportError:  # pragma: no cover - ipywidgets is a dependency
+    widgets = None
+
+
+class TrainingComparison(widgets.VBox if widgets is not None else object):
+    """Controls + a "train both" button + the comparison figure (an ``ipywidgets.VBox``).
+
+    Training takes a few seconds, so it runs on the button, not on every slider move.
+
+    Attributes
+    ----------
+    init_scale, lr : FloatLogSlider       weight scale and learning rate
+    steps : Dropdown                      training steps
+    activation : ToggleButtons            sigmoid / tanh / relu
+    run : Button                          trains both networks (CSS class ``bn-train``)
+    status : Label                        what the last run found, and how long it took
+    image : Image                         the figure, as PNG (CSS class ``bn-training-figure``)
+    runs : dict                           the last ``compare_training`` result
+    """
+
+    def __init__(self, data=None, train_now=True, dpi=80, **settings):
+        if widgets is None:  # pragma: no cover
+            raise ImportError("the training comparison needs ipywidgets")
+        unknown = set(settings) - set(COMPARISON_DEFAULTS)
+        if unknown:
+            raise ValueError(f"unknown setting(s) {sorted(unknown)}; choose from {sorted(COMPARISON_DEFAULTS)}")
+        self.settings = dict(COMPARISON_DEFAULTS, **settings)
+        self.data = data if data is not None else digits_split(self.settings["seed"])
+        s = self.settings
+        self.init_scale = widgets.FloatLogSlider(value=s["init_scale"], base=2, min=-2, max=5, step=1,
+                                                 description="init scale", readout_format=".3g",
+                                                 continuous_update=False)
+        self.lr = widgets.FloatLogSlider(value=s["lr"], base=10, min=-2, max=1, step=0.1, description="learning rate",
+                                         readout_format=".2g", continuous_update=False,
+                                         style={"description_width": "initial"})
+        self.steps = widgets.Dropdown(options=[100, 300, 1000], value=s["steps"], description="steps",
+                                      layout=widgets.Layout(width="160px"))
+        self.activation = widgets.ToggleButtons(options=["sigmoid", "tanh", "relu"], value=s["activation"],
+                                                style={"button_width": "70px"})
+        self.run = widgets.Button(description="train both", button_style="primary")
+        self.run.add_class("bn-train")
+        self.status = widgets.Label("")
+        self._figure = None
+        self._dpi = dpi
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{12 * dpi}px",
+                                                                       height=f"{3.4 * dpi:.0f}px"))
+        self.image.add_class("bn-training-figure")
+        self.runs = None
+        self.run.on_click(lambda _button: self.train())
+        super().__init__(children=[
+            widgets.HBox([self.init_scale, self.lr, self.steps]),
+            widgets.HBox([self.activation, self.run, self.status]),
+            self.image,
+        ])
+        self.add_class("bn-training-comparison")
+        if train_now:
+            self.train()
+
+    def current_settings(self):
+        """The settings the controls show now."""
+        return dict(self.settings, init_scale=float(self.init_scale.value), lr=float(self.lr.value),
+                    steps=int(self.steps.value), activation=self.activation.value)
+
+    def train(self):
+        """Train both networks with the controls' settings, redraw, and return the runs."""
+        import time
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.run.disabled = True
+        self.status.value = "training both networks..."
+        start = time.perf_counter()
+        try:
+            self.runs = compare_training(self.data, **self.current_settings())
+        finally:
+            self.run.disabled = False
+        seconds = time.perf_counter() - start
+        fig = Figure(figsize=(12, 3.4), dpi=self._dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        plot_training_comparison(self.runs, fig.subplots(1, 3), self.activation.value)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        self.image.value = buf.getvalue()
+        ends = {k: ("diverged" if h.diverged else f"{h.probe_accuracy[-1]:.0%}") for k, h in self.runs.items()}
+        self.status.value = (f"test accuracy without BN {ends['without BN']}, with BN {ends['with BN']} "
+                             f"(both trained in {seconds:.1f} s)")
+        return self.runs
+
+
+def build_training_comparison(**kwargs):
+    """Build the with/without-BN training comparison widget (see ``TrainingComparison``)."""
+    return TrainingComparison(**kwargs)

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import matplotlib as mpl
+import numpy as np
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
@@ -123,3 +124,90 @@ def test_in_a_kernel_the_style_is_shown_then_removed():
     assert len(nb.cells[0].outputs) == 1
     assert nb.cells[0].outputs[0]["data"]["text/html"] == ""  # the same output, emptied by restore()
     assert nb.cells[2].outputs[0]["text"].strip() == "10.0"
+
+
+# -- the demo app's training comparison ------------------------------------------------------------------
+
+threadpoolctl = pytest.importorskip("threadpoolctl")  # comes with scikit-learn
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from bn_lesson.classroom import digits_split
+
+    return digits_split(0)
+
+
+@pytest.fixture(autouse=False)
+def one_blas_thread():
+    with threadpoolctl.threadpool_limits(1):  # small matrices: extra BLAS threads only slow them down
+        yield
+
+
+def test_digits_split_is_chapter_02s(digits):
+    assert digits.X_train.shape == (1257, 64) and digits.X_test.shape == (540, 64)
+    assert abs(digits.X_train.mean(axis=0)).max() < 1e-12  # centred by the training mean
+    assert sorted(set(digits.y_test.tolist())) == list(range(10))
+
+
+def test_compare_training_records_both_runs(digits, one_blas_thread):
+    from bn_lesson.classroom import compare_training
+
+    runs = compare_training(digits, steps=30, record_every=10, depth=2, width=16)
+    assert list(runs) == ["without BN", "with BN"]
+    for hist in runs.values():
+        assert hist.record_steps.tolist() == [0, 10, 20, 30]
+        assert hist.unit_percentiles.shape == (4, 1, 3)
+        assert len(hist.loss) == 30
+    # the same weights and the same batches: without BN the two runs would be identical
+    same = compare_training(digits, steps=30, record_every=10, depth=2, width=16)
+    assert np.array_equal(same["without BN"].loss, runs["without BN"].loss)
+
+
+def test_bn_rescues_a_badly_initialized_deep_network(digits, one_blas_thread):
+    from bn_lesson.classroom import compare_training
+
+    runs = compare_training(digits, init_scale=0.25, steps=300, record_every=100)
+    without, with_bn = (runs[k].probe_accuracy[-1] for k in ("without BN", "with BN"))
+    assert without < 0.3 < 0.85 < with_bn, (without, with_bn)
+
+
+def test_compare_training_validates(digits):
+    from bn_lesson.classroom import compare_training
+
+    with pytest.raises(ValueError, match="steps"):
+        compare_training(digits, steps=0)
+    with pytest.raises(ValueError, match="depth"):
+        compare_training(digits, depth=1.5)
+
+
+def test_plot_training_comparison_draws_three_panels(digits, one_blas_thread):
+    from bn_lesson.classroom import compare_training, plot_training_comparison
+
+    runs = compare_training(digits, steps=20, record_every=10, depth=2, width=8)
+    axes = plot_training_comparison(runs)
+    try:
+        assert len(axes) == 3
+        labels = [t.get_text() for t in axes[0].get_legend().get_texts()]
+        assert labels[0].startswith("without BN: ") and labels[1].startswith("with BN: ")
+        assert axes[1].get_ylim() == axes[2].get_ylim()  # one scale for both bands
+    finally:
+        plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="runs must have the keys"):
+        plot_training_comparison({"a": runs["with BN"]})
+
+
+def test_training_widget_trains_on_the_button_with_the_controls_settings(digits, one_blas_thread):
+    from bn_lesson.classroom import build_training_comparison
+
+    w = build_training_comparison(data=digits, train_now=False, steps=100, depth=2, width=16)
+    assert w.runs is None and w.image.value == b""
+    w.init_scale.value = 0.5
+    w.lr.value = 1.0
+    w.run.click()
+    assert w.current_settings()["init_scale"] == 0.5
+    assert w.runs["with BN"].record_steps[-1] == 100
+    assert w.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "without BN" in w.status.value and "with BN" in w.status.value and not w.run.disabled
+    with pytest.raises(ValueError, match="unknown setting"):
+        build_training_comparison(data=digits, train_now=False, learning_rate=1.0)

@@ -1,0 +1,52 @@
+"""The demo app in a real browser: it loads with no outside request, a slider moves, the figure changes."""
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import demo_app  # noqa: E402
+from harness import Steps, free_port  # noqa: E402
+
+
+def test_demo_app_loads_and_the_gamma_slider_changes_the_figure(browser, artifacts):
+    steps = Steps("demo", artifacts / "demo_app.log")
+    port = free_port()
+    process = demo_app.start(port, artifacts / "demo_voila.log")
+    outside = []
+
+    def local_only(route):
+        """Voila's icon font comes from a CDN: refuse it (and anything else) to prove the app works offline."""
+        if route.request.url.startswith(f"http://127.0.0.1:{port}/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        with steps("voila answers", timeout=120):
+            demo_app.wait_until_up(process, port, timeout=120)
+        page.route("**/*", local_only)
+        with steps("the dashboard loads and shows the explorer", timeout=240) as step:
+            page.goto(f"http://127.0.0.1:{port}/", timeout=step.ms)
+            explorer = page.locator(".bn-explorer").first
+            figure = explorer.locator("img.bn-explorer-figure")
+            figure.wait_for(state="visible", timeout=step.ms)
+            page.locator("img.bn-training-figure").wait_for(state="visible", timeout=step.ms)
+        readout = explorer.locator(".bn-gamma .widget-readout")
+        before_src, before_value = figure.get_attribute("src"), readout.inner_text()
+        with steps("a key press on the gamma slider redraws the figure", timeout=30) as step:
+            explorer.locator(".bn-gamma .noUi-handle").focus()
+            start = time.perf_counter()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("([el, src]) => el.getAttribute('src') !== src",
+                                   arg=[figure.element_handle(), before_src], timeout=step.ms)
+            steps.log(f"key press -> new figure: {1e3 * (time.perf_counter() - start):.0f} ms")
+        assert readout.inner_text() != before_value  # the slider moved: 1.00 -> 1.05
+        page.screenshot(path=str(artifacts / "demo_app.png"))
+        assert all("127.0.0.1" not in url for url in outside)
+    finally:
+        page.close()
+        demo_app.stop(process)
