@@ -162,6 +162,7 @@ def _show_css(html, update):
 # weights and the same mini-batches, trained with and without batch normalization (``bn_lesson.mlp``), on
 # scikit-learn's bundled digits (nothing is downloaded).
 
+import functools  # noqa: E402
 import io  # noqa: E402
 from typing import NamedTuple  # noqa: E402
 
@@ -363,3 +364,213 @@ class TrainingComparison(widgets.VBox if widgets is not None else object):
 def build_training_comparison(**kwargs):
     """Build the with/without-BN training comparison widget (see ``TrainingComparison``)."""
     return TrainingComparison(**kwargs)
+
+
+# -- the demo app's train-vs-inference view -----------------------------------------------------------------
+#
+# Chapter 06's first lesson as a slider: a fresh batch-norm layer sees K training batches; at inference it
+# normalizes with its moving averages, which start at mean 0 / variance 1 and forget that start slowly
+# (momentum 0.99: 459 updates until it weighs under 1 %). Before then, inference outputs are off.
+
+#: one feature's true distribution (chapter 06's first feature), the batch size, and the most steps shown
+TVI_MEAN, TVI_STD, TVI_BATCH, TVI_MAX_STEPS = 3.0, 2.0, 32, 1000
+TVI_MOMENTA = (0.9, 0.99, 0.999)
+
+
+class TrainVsInference(NamedTuple):
+    """What ``train_vs_inference`` returns (one feature)."""
+
+    steps: int
+    momentum: float
+    moving_mean: np.ndarray  #: (TVI_MAX_STEPS + 1,) the moving mean after 0, 1, ... updates
+    moving_var: np.ndarray   #: (TVI_MAX_STEPS + 1,) the moving variance
+    train_out: np.ndarray    #: (N,) a fresh batch normalized in training mode (its own statistics)
+    infer_out: np.ndarray    #: (N,) the same batch in inference mode (the moving averages after ``steps``)
+    start_weight: float      #: momentum ** steps: how much the moving averages still hold of 0 and 1
+
+
+@functools.lru_cache(maxsize=8)
+def _tvi_stream(momentum, seed, n_test):
+    """The training stream's moving averages and the fresh test batch (cached: a slider move reuses them)."""
+    from .inference import moving_average
+
+    rng = np.random.default_rng(seed)
+    stream = TVI_MEAN + TVI_STD * rng.normal(size=(TVI_MAX_STEPS, TVI_BATCH))  # (steps, batch)
+    test = (TVI_MEAN + TVI_STD * rng.normal(size=n_test))[:, None]               # (N, 1)
+    moving_mean = moving_average(stream.mean(axis=1), momentum, start=0.0)     # (steps + 1,)
+    moving_var = moving_average(stream.var(axis=1), momentum, start=1.0)       # biased, as Keras
+    for a in (moving_mean, moving_var, test):
+        a.setflags(write=False)
+    return moving_mean, moving_var, test
+
+
+def train_vs_inference(steps=100, momentum=0.99, seed=0, n_test=2000):
+    """A fresh ``BatchNorm`` trained on ``steps`` batches, then one fresh batch in both modes.
+
+    Parameters
+    ----------
+    steps : int in [0, TVI_MAX_STEPS] -- training batches the layer has seen
+    momentum : float in [0, 1) -- the layer's momentum (Keras: 0.99)
+    seed : the stream of training batches and the test batch (the same for every ``steps``)
+    n_test : size of the fresh batch
+
+    Returns
+    -------
+    TrainVsInference
+
+    Notes
+    -----
+    The moving averages are ``bn_lesson.inference.moving_average`` of the batch means and (biased)
+    variances, which is what ``BatchNorm.forward(..., training=True)`` computes step by step; the
+    inference output then comes from ``BatchNorm.forward(..., training=False)`` with them.
+    """
+    from .layer import BatchNorm
+
+    if not isinstance(steps, (int, np.integer)) or not 0 <= steps <= TVI_MAX_STEPS:
+        raise ValueError(f"steps must be an int in [0, {TVI_MAX_STEPS}], got {steps!r}")
+    if not (isinstance(momentum, (int, float, np.floating)) and 0 <= momentum < 1):
+        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+    moving_mean, moving_var, test = _tvi_stream(float(momentum), seed, n_test)
+    layer = BatchNorm(1, momentum=momentum)
+    train_out, _ = layer.forward(test, training=True)
+    layer.moving_mean, layer.moving_var = moving_mean[[steps]], moving_var[[steps]]
+    infer_out, _ = layer.forward(test, training=False)
+    return TrainVsInference(int(steps), float(momentum), moving_mean, moving_var, train_out[:, 0],
+                            infer_out[:, 0], float(momentum ** steps))
+
+
+class _TviArtists:
+    """The view's artists, drawn once and updated in place (shared by the static plot and the widget)."""
+
+    BINS = np.linspace(-6.0, 6.0, 61)
+
+    def __init__(self, left, right):
+        from .plotting import STAGE_COLORS
+
+        self.left, self.right = left, right
+        k = np.arange(TVI_MAX_STEPS + 1)
+        (self.mean_line,) = left.plot(k, np.zeros_like(k, dtype=float), color=STAGE_COLORS["input"], lw=2,
+                                      label="moving mean")
+        (self.var_line,) = left.plot(k, np.zeros_like(k, dtype=float), color=STAGE_COLORS["scaled"], lw=2,
+                                     label="moving variance")
+        left.axhline(TVI_MEAN, color=STAGE_COLORS["input"], ls=":", lw=1.5, label=f"true mean {TVI_MEAN:g}")
+        left.axhline(TVI_STD ** 2, color=STAGE_COLORS["scaled"], ls=":", lw=1.5,
+                     label=f"true variance {TVI_STD ** 2:g}")
+        self.now = left.axvline(0, color="black", lw=1.5)
+        self.title = left.text(0.5, 1.02, "", transform=left.transAxes, ha="center", va="bottom", fontsize=11)
+        left.set_xlim(0, TVI_MAX_STEPS)
+        left.set_ylim(-0.3, 5.5)
+        left.set_xlabel("training steps (batches of 32)")
+        left.legend(loc="lower right", fontsize=8, ncols=2)
+        self.hists, self.texts = [], []
+        for i, (label, color) in enumerate((("training mode (batch statistics)", BN_COLORS["with BN"]),
+                                            ("inference mode (moving averages)", STAGE_COLORS["input"]))):
+            self.hists.append(right.stairs(np.zeros(len(self.BINS) - 1), self.BINS, fill=True, alpha=0.45,
+                                           color=color))
+            self.texts.append(right.text(0.02, 0.95 - 0.09 * i, "", transform=right.transAxes, color=color,
+                                         fontsize=9, va="top", fontweight="bold"))
+            self.texts[-1].label = label
+        right.set_xlim(self.BINS[0], self.BINS[-1])
+        right.set_ylim(0, 1.35)
+        right.set_yticks([])
+        right.set_xlabel("batch-norm output (γ = 1, β = 0)")
+        right.set_title("The same fresh batch, in both modes")
+
+    def animated(self):
+        """The artists a slider move changes (everything else is a fixed background)."""
+        return [self.mean_line, self.var_line, self.now, self.title] + self.hists + self.texts
+
+    def set(self, result):
+        self.mean_line.set_ydata(result.moving_mean)
+        self.var_line.set_ydata(result.moving_var)
+        self.now.set_xdata([result.steps, result.steps])
+        self.title.set_text(f"momentum {result.momentum:g}: after {result.steps} steps the start still "
+                            f"weighs {100 * result.start_weight:.0f}%")
+        counts = [np.histogram(np.clip(out, self.BINS[0], self.BINS[-1]), self.BINS)[0]
+                  for out in (result.train_out, result.infer_out)]
+        top = max(c.max() for c in counts)
+        for stairs, text, c, out in zip(self.hists, self.texts, counts, (result.train_out, result.infer_out)):
+            stairs.set_data(c / top)
+            text.set_text(f"{text.label}: mean {round(out.mean(), 2) + 0.0:.2f}, std {out.std():.2f}")
+
+
+def plot_train_vs_inference(result, axes=None):
+    """Left: the moving averages over training, and where we stop. Right: the batch in both modes.
+
+    Parameters
+    ----------
+    result : TrainVsInference
+    axes : two Axes, or None for a new figure
+
+    Returns
+    -------
+    axes : (2,) ndarray of Axes
+    """
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 2, figsize=(11, 3.4), layout="constrained")
+    axes = np.asarray(axes).ravel()
+    _TviArtists(*axes).set(result)
+    return axes
+
+
+class TrainVsInferenceView(widgets.VBox if widgets is not None else object):
+    """A slider for the training steps, buttons for the momentum, and the figure (an ``ipywidgets.VBox``).
+
+    One figure: its fixed parts (axes, ticks, legend) are drawn once and kept as a background; a move
+    updates the changing artists in place and draws only those over the background (blitting).
+
+    Attributes
+    ----------
+    steps : IntSlider (CSS class ``bn-tvi-steps``), momentum : ToggleButtons
+    image : Image (CSS class ``bn-tvi-figure``), last : the last ``TrainVsInference``
+    """
+
+    def __init__(self, steps=100, momentum=0.99, dpi=80):
+        if widgets is None:  # pragma: no cover
+            raise ImportError("the view needs ipywidgets")
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.steps = widgets.IntSlider(value=steps, min=0, max=TVI_MAX_STEPS, step=10, description="steps",
+                                       continuous_update=True, layout=widgets.Layout(width="420px"))
+        self.steps.add_class("bn-tvi-steps")
+        self.momentum = widgets.ToggleButtons(options=TVI_MOMENTA, value=momentum, description="momentum",
+                                              style={"button_width": "60px"})
+        self.figure = Figure(figsize=(11, 3.4), dpi=dpi)
+        self._canvas = FigureCanvasAgg(self.figure)
+        self.figure.subplots_adjust(left=0.04, right=0.99, top=0.9, bottom=0.15, wspace=0.08)
+        self._artists = _TviArtists(*self.figure.subplots(1, 2))
+        for artist in self._artists.animated():
+            artist.set_animated(True)
+        self._canvas.draw()
+        self._background = self._canvas.copy_from_bbox(self.figure.bbox)
+        width, height = self._canvas.get_width_height()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
+        self.image.add_class("bn-tvi-figure")
+        self.last = None
+        for control in (self.steps, self.momentum):
+            control.observe(lambda _change: self.update(), names="value")
+        super().__init__(children=[widgets.HBox([self.steps, self.momentum]), self.image])
+        self.add_class("bn-train-vs-inference")
+        self.update()
+
+    def update(self):
+        """Recompute with the controls' values, update the artists, render; returns the result."""
+        from PIL import Image  # Pillow comes with matplotlib
+
+        self.last = train_vs_inference(int(self.steps.value), float(self.momentum.value))
+        self._artists.set(self.last)
+        self._canvas.restore_region(self._background)
+        for artist in self._artists.animated():
+            self.figure.draw_artist(artist)
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(self._canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
+        self.image.value = buf.getvalue()
+        return self.last
+
+
+def build_train_vs_inference(**kwargs):
+    """Build the train-vs-inference view (see ``TrainVsInferenceView``)."""
+    return TrainVsInferenceView(**kwargs)

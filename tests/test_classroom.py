@@ -211,3 +211,60 @@ def test_training_widget_trains_on_the_button_with_the_controls_settings(digits,
     assert "without BN" in w.status.value and "with BN" in w.status.value and not w.run.disabled
     with pytest.raises(ValueError, match="unknown setting"):
         build_training_comparison(data=digits, train_now=False, learning_rate=1.0)
+
+
+# -- the demo app's train-vs-inference view ----------------------------------------------------------------
+
+def test_inference_output_is_off_until_the_moving_averages_forget_their_start():
+    from bn_lesson.classroom import TVI_MEAN, TVI_STD, train_vs_inference
+    from bn_lesson.inference import steps_to_converge
+
+    fresh = train_vs_inference(steps=0)
+    # no training yet: moving mean 0, variance 1 -> inference output = (x - 0) / sqrt(1 + eps), i.e. x
+    assert fresh.start_weight == 1.0
+    assert abs(fresh.infer_out.mean() - TVI_MEAN) < 0.15 and abs(fresh.infer_out.std() - TVI_STD) < 0.15
+    # training mode always normalizes with the batch's own statistics
+    assert abs(fresh.train_out.mean()) < 1e-9 and abs(fresh.train_out.std() - 1) < 1e-3
+    done = train_vs_inference(steps=steps_to_converge(0.99, tol=0.01))  # 459 updates at momentum 0.99
+    assert done.start_weight < 0.01
+    assert abs(done.infer_out.mean()) < 0.1 and abs(done.infer_out.std() - 1) < 0.1
+
+
+def test_moving_averages_match_a_batchnorm_layer_trained_step_by_step():
+    from bn_lesson.classroom import TVI_BATCH, TVI_MAX_STEPS, TVI_MEAN, TVI_STD, train_vs_inference
+    from bn_lesson.layer import BatchNorm
+
+    result = train_vs_inference(steps=50, momentum=0.9, seed=3)
+    rng = np.random.default_rng(3)
+    stream = TVI_MEAN + TVI_STD * rng.normal(size=(TVI_MAX_STEPS, TVI_BATCH))
+    layer = BatchNorm(1, momentum=0.9)
+    for batch in stream[:50]:
+        layer.forward(batch[:, None], training=True)
+    assert np.allclose(result.moving_mean[50], layer.moving_mean[0])
+    assert np.allclose(result.moving_var[50], layer.moving_var[0])
+
+
+def test_train_vs_inference_validates():
+    from bn_lesson.classroom import train_vs_inference
+
+    with pytest.raises(ValueError, match="steps"):
+        train_vs_inference(steps=-1)
+    with pytest.raises(ValueError, match="momentum"):
+        train_vs_inference(momentum=1.0)
+
+
+def test_train_vs_inference_widget_follows_its_slider():
+    from bn_lesson.classroom import build_train_vs_inference, plot_train_vs_inference
+
+    w = build_train_vs_inference(steps=0)
+    first = w.image.value
+    assert w.last.steps == 0 and first[:8] == b"\x89PNG\r\n\x1a\n"
+    w.steps.value = 500
+    assert w.last.steps == 500 and w.image.value != first
+    w.momentum.value = 0.999
+    assert w.last.momentum == 0.999 and w.last.start_weight > 0.5
+    axes = plot_train_vs_inference(w.last)
+    try:
+        assert len(axes) == 2
+    finally:
+        plt.close(axes[0].figure)

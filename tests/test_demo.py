@@ -15,8 +15,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import demo_app  # noqa: E402
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-#: the views the dashboard shows: explorer, activation view, training comparison (+ train vs inference)
-MIN_WIDGETS = 3
+#: the views the dashboard shows: explorer, activation view, train vs inference, training comparison
+MIN_WIDGETS = 4
 
 
 def _free_port():
