@@ -158,3 +158,11 @@ def test_percentile_ranges_and_step_to_step_shift():
     np.testing.assert_allclose(tf_bn.step_to_step_shift(m), [1.5, 0.0])
     with pytest.raises(ValueError, match="batch_mean"):
         tf_bn.step_to_step_shift(m[:1])
+
+
+def test_xla_compiled_loop_trains_the_same_network(tiny_data):
+    build = functools.partial(tf_bn.build_mlp, "batch", hidden=(8, 5), n_inputs=6)
+    runs = [tf_bn.SGDTrainer(build, tiny_data, jit_compile=jit).run(
+        steps=10, learning_rate=0.5, rng=np.random.default_rng(3), batch_size=6, record_every=5) for jit in (False, True)]
+    np.testing.assert_allclose(runs[0].loss, runs[1].loss, rtol=1e-4)  # same maths, other kernels
+    np.testing.assert_allclose(runs[0].batch_mean, runs[1].batch_mean, atol=1e-4)
