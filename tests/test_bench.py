@@ -1,0 +1,31 @@
+"""The benchmark script's pieces that are not timings: budgets per chapter kind, the lab command, the table."""
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_tensorflow_chapters_get_the_tensorflow_budget(path):
+    text = path.read_text()
+    imports_tf = "import tensorflow" in text or "bn_lesson.tf_bn import" in text or "import keras" in text
+    assert bench.uses_tensorflow(path) == imports_tf
+
+
+def test_lab_command_is_make_labs_jupyter_line_on_the_given_port():
+    line = bench.lab_command(8999)
+    assert "jupyter lab" in line and "--port=8999" in line and "--ip=127.0.0.1" in line
+    assert "pip install" not in line
+
+
+def test_table_is_markdown():
+    text = bench.table([("a", "1 ms", "<= 2 ms", bench._verdict(1, 2)), ("b", "3 ms", "<= 2 ms", bench._verdict(3, 2))])
+    assert text.splitlines()[:2] == ["| what | measured | budget | verdict |", "|---|---|---|---|"]
+    assert "| a | 1 ms | <= 2 ms | within |" in text and "**OVER**" in text
