@@ -7,7 +7,9 @@
 * ``launch_browser(playwright)`` -- headless Chromium with flags that work as root in a container.
 * ``start_lab(root_dir)`` -> ``LabServer`` -- JupyterLab on 127.0.0.1, a free port, a random token, its own
   throw-away config/settings/workspace/runtime folders (a learner's settings and stale workspaces cannot
-  leak in), news and update checks off, notebooks rendered in full (no windowing). ``server.stop()``
+  leak in), autosave, news and update checks off, notebooks rendered in full (no windowing). Serve a
+  *copy* of the notebooks (``copy_notebooks``) when a test runs cells, so the work tree never changes.
+  ``server.stop()``
   shuts its kernels down through the REST API and then stops the server by its process id.
 * ``Steps`` -- named steps with a log line each (start, end, seconds) and a timeout.
 
@@ -37,6 +39,8 @@ CHROMIUM_FLAGS = [
 LAB_SETTINGS = {
     # render every cell, so a test can find any output without scrolling it into existence
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # never write a notebook back to disk behind the caller's back
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     # no "get Jupyter news?" toast over the page, no update check
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
                                                                          "checkForUpdates": False},
@@ -62,6 +66,15 @@ def launch_browser(playwright, executable_path=None, **kwargs):
                            "or set CHROMIUM=/path/to/chromium")
     args = CHROMIUM_FLAGS + list(kwargs.pop("args", []))
     return playwright.chromium.launch(executable_path=executable_path, headless=True, args=args, **kwargs)
+
+
+def copy_notebooks(src, dest):
+    """Copy the ``*.ipynb`` files of ``src`` into the folder ``dest`` (created); returns ``dest``."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for nb in Path(src).glob("*.ipynb"):
+        shutil.copy2(nb, dest / nb.name)
+    return dest
 
 
 def free_port():
@@ -210,6 +223,8 @@ def start_lab(root_dir, port=None, token=None, log_path=None, timeout=120, extra
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={Path(root_dir).resolve()}",
            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            "--LabApp.extension_manager=readonly", *extra_args]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI runs as root in a container
     log = open(log_path, "w")
     process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                env=server_env, start_new_session=True)
