@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test execute unit notebooks clean-venv images demo slides bench
+.PHONY: lab test execute unit notebooks clean-venv images demo slides bench html browser
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,32 @@ $(STAMP): requirements.txt pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks $(ROOT_FLAG)
 
-## test: set up (if needed) and run every test: unit tests and every notebook under nbval (strict)
+## test: set up (if needed) and run every test: unit tests, every notebook under nbval (strict), and the
+## real-browser tests (static book, live JupyterLab) when Chromium is there
 test: $(STAMP)
+	@$(CHROMIUM_SETUP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+
+## html: build the static HTML book in site/ from the stored notebooks; open site/index.html (reads offline)
+html: $(STAMP)
+	$(BIN)/python scripts/build_site.py
+
+## browser: install Debian's Chromium for the browser tests when it is missing (as root, with apt-get)
+browser:
+	@$(CHROMIUM_SETUP)
+
+# The browser tests drive the system Chromium (never Playwright's own download). When it is missing and we
+# are root with apt-get (CI, containers) it is installed; otherwise the tests skip and say how to get it
+# (with CI=true a missing browser fails them instead). CHROMIUM=/path/to/chromium uses another binary.
+CHROMIUM_SETUP = if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the browser tests (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: the browser tests will skip (fail with CI=true)"; \
+	  else \
+	    echo "no chromium: the browser tests will skip (install it: sudo apt-get install chromium)"; \
+	  fi; \
+	fi
 
 ## execute: re-run every notebook top to bottom in a fresh kernel, storing outputs and widget state
 execute: $(STAMP)
