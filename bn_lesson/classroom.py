@@ -13,7 +13,8 @@ Two things change, and both are undone by ``restore()``:
   first ``presenter()`` and put back by ``restore()``. Figures drawn *after* the call pick them up, so
   call it before the cells that draw.
 * the page's CSS -- a ``<style>`` element, shown as the output of the calling cell under a fixed display
-  id, enlarges JupyterLab's text and the ipywidgets controls (font, slider handle, track, label width).
+  id, enlarges JupyterLab's text and the ipywidgets controls (font, slider handle, track, label width),
+  and shows pictures inside widgets (the explorer's figure) 1.5 times larger.
   ``restore()`` replaces that output with nothing, which removes the style from the live page.
 """
 import matplotlib as mpl
@@ -74,6 +75,9 @@ PRESENTER_CSS_VARS = {
     "--jp-widgets-readout-color": "#000000",
 }
 
+#: how much larger presenter mode shows pictures inside widgets (their pixels are fixed when drawn)
+WIDGET_IMAGE_ZOOM = 1.5
+
 _saved_rc = None  # rcParams values from before presenter(); None while presenter mode is off
 
 
@@ -85,6 +89,14 @@ def presenter_css():
         f":root:root {{\n{body}\n}}\n"
         # readouts and labels of sliders are bold so they read from the back of the room
         ".widget-readout, .widget-label, .widget-label-basic { font-weight: bold; }\n"
+        # pictures shown by widgets (the explorer's figure) are drawn at a fixed size: show them larger
+        f".widget-image {{ zoom: {WIDGET_IMAGE_ZOOM}; }}\n"
+        # controls built with a fixed pixel width would cut their larger text: let them grow, and let a
+        # row of controls wrap rather than run off the screen
+        ".widget-hbox { flex-wrap: wrap; }\n"
+        ".widget-hslider { width: 440px !important; }\n"
+        ".widget-dropdown, .widget-checkbox, .widget-button, .widget-toggle-button "
+        "{ width: auto !important; min-width: max-content; }\n"
         "</style>"
     )
 
@@ -168,33 +180,12 @@ from typing import NamedTuple  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from .data import digits_split  # noqa: E402
 from .plotting import BN_COLORS  # noqa: E402
 
 #: the network and run the comparison uses unless told otherwise (chapter 02's deep sigmoid network)
 COMPARISON_DEFAULTS = {"init_scale": 4.0, "lr": 0.3, "steps": 300, "depth": 6, "width": 64,
                        "activation": "sigmoid", "batch_size": 32, "seed": 0}
-
-
-class DigitsSplit(NamedTuple):
-    X_train: np.ndarray  #: (1257, 64) pixels / 16, centred by the training mean
-    X_test: np.ndarray   #: (540, 64)
-    y_train: np.ndarray  #: (1257,) digit labels 0..9
-    y_test: np.ndarray   #: (540,)
-
-
-def digits_split(seed=0):
-    """scikit-learn's bundled 8x8 digits: a stratified 70/30 split, pixels scaled to [0, 1] and centred.
-
-    The same split as chapter 02 (``train_test_split(..., test_size=0.3, random_state=seed, stratify=y)``).
-    """
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    X_train, X_test, y_train, y_test = train_test_split(
-        digits.data / 16.0, digits.target, test_size=0.3, random_state=seed, stratify=digits.target)
-    mean = X_train.mean(axis=0)  # (64,)
-    return DigitsSplit(X_train - mean, X_test - mean, y_train, y_test)
 
 
 def compare_training(data=None, *, init_scale=4.0, lr=0.3, steps=300, depth=6, width=64,

@@ -50,3 +50,32 @@ def test_demo_app_loads_and_the_gamma_slider_changes_the_figure(browser, artifac
     finally:
         page.close()
         demo_app.stop(process)
+
+
+def test_presenter_mode_makes_the_controls_and_figures_larger(browser, artifacts):
+    """`make demo PRESENTER=1`: the dashboard calls presenter(); its CSS must reach the live controls."""
+    sizes = {}
+    for presenter in (False, True):
+        port = free_port()
+        process = demo_app.start(port, artifacts / f"demo_voila_presenter_{presenter}.log", presenter=presenter)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        try:
+            demo_app.wait_until_up(process, port, timeout=120)
+            page.goto(f"http://127.0.0.1:{port}/", timeout=240_000)
+            figure = page.locator("img.bn-explorer-figure").first
+            figure.wait_for(state="visible", timeout=240_000)
+            readout = page.locator(".bn-explorer .bn-gamma .widget-readout").first
+            sizes[presenter] = {
+                "font": float(readout.evaluate("el => getComputedStyle(el).fontSize").removesuffix("px")),
+                "figure": figure.bounding_box()["width"],
+                "handle": page.locator(".bn-explorer .bn-gamma .noUi-handle").first.bounding_box()["width"],
+            }
+            if presenter:
+                page.screenshot(path=str(artifacts / "demo_app_presenter.png"))
+        finally:
+            page.close()
+            demo_app.stop(process)
+    normal, big = sizes[False], sizes[True]
+    assert big["font"] >= 1.4 * normal["font"], sizes
+    assert big["figure"] >= 1.4 * normal["figure"], sizes
+    assert big["handle"] > normal["handle"], sizes
