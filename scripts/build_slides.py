@@ -62,8 +62,9 @@ LOCAL_URLS = {
 }
 
 #: nbconvert's reveal template minus what only a CDN offers: mermaid, the widget manager and jQuery
-#: (jQuery serves only the template's optional slide scrolling, which stays off); plus a cap on figure
-#: height so a figure, its code and the sentence about it share a slide, and long code lines wrap
+#: (jQuery serves only the template's optional slide scrolling, done here with CSS instead); plus a cap on
+#: figure height so a figure, its code and the sentence about it share a slide, long code lines wrap, a
+#: slide taller than the screen scrolls, and formulas are not broken across lines in narrow table cells
 TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_jquery -%}{%- endblock html_head_js_jquery -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
@@ -72,7 +73,11 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 <style type="text/css">
 .reveal .jp-OutputArea-output img { max-height: MAX_FIGURE_PXpx; width: auto; }
 .reveal .jp-InputArea pre, .reveal .jp-OutputArea-output pre { white-space: pre-wrap; word-break: break-word; }
+.reveal .slides section:not(.stack) { max-height: 700px; overflow-y: auto; }
 </style>
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({CommonHTML: {linebreaks: {automatic: false}}});
+</script>
 {%- endblock html_head_css -%}
 """.replace("MAX_FIGURE_PX", str(add_slide_metadata.MAX_FIGURE_PX))
 
@@ -225,9 +230,12 @@ def main(argv=None):
     paths = args.notebooks or sorted((ROOT / "notebooks").glob(build_site.CHAPTER_GLOB))
     if not paths:
         sys.exit("no notebooks to build")
+    def shown(path):
+        return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
     for deck, n in build(paths, args.out):
-        print(f"{deck}: {n} slides")
-    print(f"open {args.out / 'index.html'}" + ("" if args.serve else
+        print(f"{shown(deck)}: {n} slides")
+    print(f"open {shown(args.out / 'index.html')}" + ("" if args.serve else
           f", or serve it: python scripts/build_slides.py --serve 8000"))
     if args.serve:
         serve(args.serve, args.out)
