@@ -40,6 +40,9 @@ VENDOR_CACHE = ROOT / "build" / "vendor"
 REGISTRY = os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org").rstrip("/")
 
 COURSE_TITLE = "Batch Normalization, step by step"
+#: the course diagram the front page shows, when images/ has it (drawn by `make images`)
+FRONT_FIGURE = ("four_steps.png", "The four steps of batch normalization on one feature's mini-batch: "
+                "the batch, its mean and variance, the normalized values, then scale and shift.")
 
 #: npm package -> (exact version, sha512 of its tarball as npm's "integrity" reports it)
 VENDOR = {
@@ -235,11 +238,13 @@ def render_chapter(exporter, chapter, prev, next_, total):
     return _fix_links(body)
 
 
-def render_index(chapters):
+def render_index(chapters, images_dir=ROOT / "images"):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ASSETS / "templates" / "bnbook")),
                              autoescape=False, keep_trailing_newline=True)
+    name, caption = FRONT_FIGURE
+    figure = {"src": f"images/{name}", "caption": caption} if (images_dir / name).is_file() else None
     return env.get_template("front.html.j2").render(course_title=COURSE_TITLE, chapters=chapters,
-                                                    mathjax_url=MATHJAX_URL)
+                                                    mathjax_url=MATHJAX_URL, figure=figure)
 
 
 _REMOTE = re.compile(r"""<(script|link|img|iframe|source|video|audio)\b[^>]*?\b(src|href)\s*=\s*["']?(https?:)?//""", re.I)

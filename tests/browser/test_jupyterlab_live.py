@@ -79,6 +79,7 @@ def test_explorer_sliders_move_the_figure_and_its_statistics(lab, browser, artif
     server, steps = lab
     if not (ROOT / "notebooks" / NOTEBOOK).exists():
         pytest.fail(f"notebooks/{NOTEBOOK} (the chapter with the explorer) is missing")
+    (artifacts / "lab-failure.png").unlink(missing_ok=True)  # only a failure of this run leaves one
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     outside = []
 
