@@ -11,6 +11,79 @@ class Dataset(NamedTuple):
     target_name: str
 
 
+def digits_pixels():
+    """scikit-learn's bundled handwritten digits: 1797 8x8 grey images of 0-9, read from disk.
+
+    Returns
+    -------
+    X : (1797, 64) float64 ndarray -- pixels scaled from 0..16 to [0, 1], row-major 8x8
+    y : (1797,) int ndarray -- the digit shown
+    """
+    from sklearn.datasets import load_digits  # bundled with scikit-learn, nothing is downloaded
+
+    digits = load_digits()
+    return digits.data / 16.0, digits.target
+
+
+class DigitsSplit(NamedTuple):
+    X_train: np.ndarray  #: (1257, 64)
+    X_test: np.ndarray   #: (540, 64)
+    y_train: np.ndarray  #: (1257,)
+    y_test: np.ndarray   #: (540,)
+
+
+def digits_split(seed=0, test_size=0.3):
+    """The digits as a stratified train/test split, centred on the training pixels' mean (numpy chapters).
+
+    Parameters
+    ----------
+    seed : int -- fixes which images are held out
+    test_size : float in (0, 1)
+
+    Returns
+    -------
+    DigitsSplit(X_train, X_test, y_train, y_test), 70/30 by default, every class in both parts
+    in proportion
+    """
+    from sklearn.model_selection import train_test_split
+
+    if not (isinstance(test_size, float) and 0 < test_size < 1):
+        raise ValueError(f"test_size must be a float in (0, 1), got {test_size!r}")
+    X, y = digits_pixels()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
+    mean = X_train.mean(axis=0)  # (64,)
+    return DigitsSplit(X_train - mean, X_test - mean, y_train, y_test)
+
+
+def digits_shuffled(rng, n_test=500, images=False):
+    """The digits shuffled by ``rng`` and split, as float32/int32 arrays ready for TensorFlow.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator -- shuffles the examples before the split
+    n_test : int -- examples held out for testing (the rest train)
+    images : bool -- False: flat (N, 64) rows; True: (N, 8, 8, 1) channels-last images
+
+    Returns
+    -------
+    x_train : (1797 - n_test, 64) or (1797 - n_test, 8, 8, 1) float32 array, pixels in [0, 1]
+    y_train : (1797 - n_test,) int32 array of labels 0-9
+    x_test, y_test : the same for the n_test held-out examples
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    X, y = digits_pixels()
+    n = len(y)
+    if not isinstance(n_test, (int, np.integer)) or not 0 < n_test < n:
+        raise ValueError(f"n_test must be an int in (0, {n}), got {n_test!r}")
+    order = rng.permutation(n)
+    x = X[order].astype(np.float32)  # (N, 64)
+    if images:
+        x = x.reshape(-1, 8, 8, 1)
+    y = y[order].astype(np.int32)
+    return x[n_test:], y[n_test:], x[:n_test], y[:n_test]
+
+
 def wine_regression():
     """scikit-learn's bundled wine data (178 wines, 13 chemical measurements), as a regression task.
 

@@ -511,37 +511,6 @@ def plot_gradients_vs_weight_scale(result, ax=None):
 NORMALIZATIONS = (None, "batch", "noisy_batch", "layer", "group")
 
 
-def digits_split(rng, n_test=500, images=False):
-    """scikit-learn's bundled digits (1797 8x8 grey images of 0-9), shuffled and split; nothing is downloaded.
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator -- shuffles the examples before the split
-    n_test : int -- examples held out for testing (the rest train)
-    images : bool -- False: flat (N, 64) rows; True: (N, 8, 8, 1) channels-last images
-
-    Returns
-    -------
-    x_train : (1797 - n_test, 64) or (1797 - n_test, 8, 8, 1) float32 array, pixels scaled to [0, 1]
-    y_train : (1797 - n_test,) int32 array of labels 0-9
-    x_test, y_test : the same for the n_test held-out examples
-    """
-    from sklearn.datasets import load_digits  # bundled with scikit-learn, read from disk
-
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    digits = load_digits()
-    n = len(digits.target)
-    if not isinstance(n_test, (int, np.integer)) or not 0 < n_test < n:
-        raise ValueError(f"n_test must be an int in (0, {n}), got {n_test!r}")
-    order = rng.permutation(n)
-    x = (digits.data[order] / 16.0).astype(np.float32)  # (N, 64); pixels are 0..16
-    if images:
-        x = x.reshape(-1, 8, 8, 1)
-    y = digits.target[order].astype(np.int32)
-    return x[n_test:], y[n_test:], x[:n_test], y[:n_test]
-
-
 class ShiftNoise(keras.layers.Layer):
     """Random per-unit scale and shift, redrawn at every training step; the identity at inference.
 
@@ -695,7 +664,7 @@ class SGDTrainer:
     Parameters
     ----------
     build : callable -- ``build(**kwargs)`` returns a Keras model (e.g. ``functools.partial(build_mlp, "batch")``)
-    data : (x_train, y_train, x_test, y_test) -- as returned by ``digits_split``; labels are ints
+    data : (x_train, y_train, x_test, y_test) -- as returned by ``bn_lesson.data.digits_shuffled``; labels are ints
     probe : str or None -- name of the layer whose *input* is recorded (the paper's "sigmoid input");
         None picks the last activation layer
     jit_compile : bool -- compile the loop with XLA: several times faster per step for small dense

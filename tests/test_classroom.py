@@ -133,7 +133,7 @@ threadpoolctl = pytest.importorskip("threadpoolctl")  # comes with scikit-learn
 
 @pytest.fixture(scope="module")
 def digits():
-    from bn_lesson.classroom import digits_split
+    from bn_lesson.data import digits_split
 
     return digits_split(0)
 
@@ -142,12 +142,6 @@ def digits():
 def one_blas_thread():
     with threadpoolctl.threadpool_limits(1):  # small matrices: extra BLAS threads only slow them down
         yield
-
-
-def test_digits_split_is_chapter_02s(digits):
-    assert digits.X_train.shape == (1257, 64) and digits.X_test.shape == (540, 64)
-    assert abs(digits.X_train.mean(axis=0)).max() < 1e-12  # centred by the training mean
-    assert sorted(set(digits.y_test.tolist())) == list(range(10))
 
 
 def test_compare_training_records_both_runs(digits, one_blas_thread):

@@ -20,15 +20,6 @@ def tiny_data():
     return x[:30], y[:30], x[30:], y[30:]
 
 
-def test_digits_split_shapes_and_range():
-    x_tr, y_tr, x_te, y_te = tf_bn.digits_split(np.random.default_rng(0), n_test=500)
-    assert x_tr.shape == (1297, 64) and x_te.shape == (500, 64) and y_te.shape == (500,)
-    assert x_tr.dtype == np.float32 and 0 <= x_tr.min() and x_tr.max() <= 1
-    assert set(np.unique(y_tr)) == set(range(10))
-    imgs = tf_bn.digits_split(np.random.default_rng(0), images=True)[0]
-    np.testing.assert_array_equal(imgs.reshape(len(imgs), -1), x_tr)  # same rng, same split
-
-
 @pytest.mark.parametrize("normalization, middle", [
     (None, []), ("batch", ["BatchNormalization"]), ("noisy_batch", ["BatchNormalization", "ShiftNoise"]),
     ("layer", ["LayerNormalization"]), ("group", ["GroupNormalization"]),
