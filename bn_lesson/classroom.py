@@ -194,7 +194,7 @@ def compare_training(data=None, *, init_scale=4.0, lr=0.3, steps=300, depth=6, w
 
     Parameters
     ----------
-    data : DigitsSplit or None (``digits_split(seed)``)
+    data : ``bn_lesson.data.DigitsSplit`` or None (``digits_split(seed)``, chapter 02's split)
     init_scale, lr, steps, batch_size, activation : as ``bn_lesson.mlp.MLP`` / ``train`` take them
     depth, width : number of hidden layers and units per hidden layer
     seed : draws the initial weights and the mini-batch order (the same for both runs)
