@@ -16,8 +16,31 @@ Two things change, and both are undone by ``restore()``:
   id, enlarges JupyterLab's text and the ipywidgets controls (font, slider handle, track, label width),
   and shows pictures inside widgets (the explorer's figure) 1.5 times larger.
   ``restore()`` replaces that output with nothing, which removes the style from the live page.
+
+The demo app (``make demo``, ``demo/dashboard.ipynb``) shows the explorer of ``bn_lesson.explorer`` and
+two views that live here, each a pure function, a plot helper and a widget:
+
+* ``compare_training`` / ``plot_training_comparison`` / ``build_training_comparison`` -- one deep network
+  trained with and without batch norm (``bn_lesson.mlp``), live, in a few seconds;
+* ``train_vs_inference`` / ``plot_train_vs_inference`` / ``build_train_vs_inference`` -- a batch-norm
+  layer's moving averages after K training steps, and a fresh batch in training and inference mode.
 """
+import functools
+import inspect
+import io
+import time
+from typing import NamedTuple
+
 import matplotlib as mpl
+import numpy as np
+
+from .data import digits_split
+from .plotting import BN_COLORS, STAGE_COLORS
+
+try:
+    import ipywidgets as widgets
+except ImportError:  # pragma: no cover - ipywidgets is a dependency
+    widgets = None
 
 #: rcParams presenter mode sets. Figures grow by ``figure.dpi`` (1.4x the default 100 dpi) and text
 #: by ``font.size`` on top of that (13 pt instead of 10 pt): about 1.8x larger text on the screen, thick
@@ -174,19 +197,6 @@ def _show_css(html, update):
 # weights and the same mini-batches, trained with and without batch normalization (``bn_lesson.mlp``), on
 # scikit-learn's bundled digits (nothing is downloaded).
 
-import functools  # noqa: E402
-import io  # noqa: E402
-from typing import NamedTuple  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from .data import digits_split  # noqa: E402
-from .plotting import BN_COLORS  # noqa: E402
-
-#: the network and run the comparison uses unless told otherwise (chapter 02's deep sigmoid network)
-COMPARISON_DEFAULTS = {"init_scale": 4.0, "lr": 0.3, "steps": 300, "depth": 6, "width": 64,
-                       "activation": "sigmoid", "batch_size": 32, "seed": 0}
-
 
 def compare_training(data=None, *, init_scale=4.0, lr=0.3, steps=300, depth=6, width=64,
                      activation="sigmoid", batch_size=32, seed=0, record_every=10):
@@ -261,10 +271,10 @@ def plot_training_comparison(runs, axes=None, activation="sigmoid"):
     return axes
 
 
-try:
-    import ipywidgets as widgets
-except ImportError:  # pragma: no cover - ipywidgets is a dependency
-    widgets = None
+#: the network and run the comparison uses unless told otherwise (chapter 02's deep sigmoid network):
+#: ``compare_training``'s own defaults
+COMPARISON_DEFAULTS = {name: p.default for name, p in inspect.signature(compare_training).parameters.items()
+                       if p.kind is p.KEYWORD_ONLY and name != "record_every"}
 
 
 class TrainingComparison(widgets.VBox if widgets is not None else object):
@@ -328,7 +338,6 @@ class TrainingComparison(widgets.VBox if widgets is not None else object):
 
     def train(self):
         """Train both networks with the controls' settings, redraw, and return the runs."""
-        import time
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -436,8 +445,6 @@ class _TviArtists:
     BINS = np.linspace(-6.0, 6.0, 61)
 
     def __init__(self, left, right):
-        from .plotting import STAGE_COLORS
-
         self.left, self.right = left, right
         k = np.arange(TVI_MAX_STEPS + 1)
         (self.mean_line,) = left.plot(k, np.zeros_like(k, dtype=float), color=STAGE_COLORS["input"], lw=2,
