@@ -14,11 +14,13 @@ What it makes:
   widgets HTML manager. Nothing is loaded from the network when the book is read; the build checks that.
 
 The three JavaScript packages come from the npm registry as pinned tarballs whose sha512 is checked,
-cached in ``build/vendor/`` (so only the first build needs the network). Notebooks are never executed
+cached in ``build/vendor/`` (so only the first build needs the network; NPM_CONFIG_REGISTRY names a
+mirror). Notebooks are never executed
 here: the pages show the outputs and widget state that ``make execute`` stored.
 """
 import argparse
 import base64
+import fnmatch
 import hashlib
 import os
 import re
@@ -180,14 +182,8 @@ def fetch_vendor(cache=VENDOR_CACHE):
 
 
 def _wanted(name, patterns):
-    for pattern in patterns:
-        if pattern.endswith("/") and name.startswith(pattern):
-            return True
-        if "*" in pattern and Path(name).match(pattern) and "/" not in name[len(pattern.split("*")[0]):]:
-            return True
-        if name == pattern:
-            return True
-    return False
+    """``name`` is a file pages load: it equals or globs a pattern, or lies under a folder pattern ("dir/")."""
+    return any(name.startswith(p) if p.endswith("/") else fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 def install_vendor(tarballs, static_dir):
