@@ -2,7 +2,8 @@
 
 For each page (the index and one per notebook): no request leaves file:// (any other request is
 blocked and reported), no failed request, no console error, every <img> decoded, math typeset (no raw
-TeX left in the text), saved widgets rendered (no "Loading widget...", no model ids, no errors), every
+TeX left in the text), saved widgets rendered (no "Loading widget...", no model ids, no errors) and each
+followed by its static twin (a figure within the next three code cells: the page has no kernel), every
 relative link and #anchor resolves, and prev/next follow the chapter order. A full-page screenshot of
 each page goes to test-artifacts/site-<page>.png.
 """
@@ -42,6 +43,18 @@ WIDGETS_JS = """() => {
     });
     return {views: views.length, rendered: rendered.length};
 }"""
+
+
+# For each saved widget: does one of the next three code cells show a figure (its static twin)?
+TWINS_JS = """() => Array.from(document.querySelectorAll('.book-widget')).map(w => {
+    let seen = 0;
+    for (let c = w.closest('.jp-Cell').nextElementSibling; c && seen < 3; c = c.nextElementSibling) {
+        if (!c.classList.contains('jp-CodeCell')) continue;
+        seen += 1;
+        if (c.querySelector('.jp-RenderedImage img')) return true;
+    }
+    return false;
+})"""
 
 
 def open_offline(browser, url):
@@ -92,6 +105,8 @@ def test_page_reads_offline(name, site, browser, artifacts):
                     "Could not find model"):
             assert bad not in text, f"{name}: the page shows {bad!r}"
         assert not re.search(r"\b[0-9a-f]{32}\b", text), f"{name}: a widget model id is visible"
+        twins = page.evaluate(TWINS_JS)
+        assert all(twins), f"{name}: a widget has no static figure in the three code cells after it: {twins}"
 
         prose = page.evaluate(PROSE_JS)
         leftover = re.findall(r"\$\$|\\\(|\\\[|\\begin\{|\$[^$\s][^$\n]*?\$", prose)
