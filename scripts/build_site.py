@@ -41,7 +41,7 @@ ASSETS = Path(__file__).resolve().parent / "site_assets"
 VENDOR_CACHE = ROOT / "build" / "vendor"
 REGISTRY = os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org").rstrip("/")
 
-COURSE_TITLE = "Batch Normalization, step by step"
+COURSE_TITLE = "Batch Normalization, from Z-score to TensorFlow"
 #: the course diagram the front page shows, when images/ has it (drawn by `make images`)
 FRONT_FIGURE = ("four_steps.png", "The four steps of batch normalization on one feature's mini-batch: "
                 "the batch, its mean and variance, the normalized values, then scale and shift.")
