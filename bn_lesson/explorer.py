@@ -600,7 +600,7 @@ class Explorer(widgets.VBox if widgets is not None else object):
         self.batch_size = widgets.Dropdown(options=batch_sizes, value=batch_size, description="batch size",
                                            layout=widgets.Layout(width="200px"))
         self.activation = widgets.ToggleButtons(options=EXPLORER_ACTIVATIONS, value=activation,
-                                                style={"button_width": "70px"})
+                                                style={"button_width": "90px"})
         for control, css in ((self.gamma, "bn-gamma"), (self.beta, "bn-beta"), (self.eps, "bn-eps"),
                              (self.eps_zero, "bn-eps-zero"), (self.dist, "bn-dist"),
                              (self.batch_size, "bn-batch-size"), (self.activation, "bn-activation")):
