@@ -39,6 +39,28 @@ def _conv_case(rng):
                 (rng.normal(1.0, 2.0, size=(3, 4, 4, 2)),), {"axis": (0, 1, 2)})
 
 
+_FAILED = object()  #: what ``_run_learner`` returns after it has printed why the learner's code failed
+
+
+def _not_a_function(name, fn):
+    """True (after saying so) when the learner passed something that is not a function."""
+    if callable(fn):
+        return False
+    print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+    return True
+
+
+def _run_learner(name, fn, where, *args, **kwargs):
+    """Call the learner's ``fn``; if it raises, print one friendly line (no traceback) and return ``_FAILED``."""
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
+    except Exception as err:  # the learner's code raised: report it, no traceback
+        print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} ({where})")
+    return _FAILED
+
+
 def _call(fn, case):
     out = fn(*case.args, **case.kwargs)
     if isinstance(out, tuple) and len(out) > 0:  # a learner may return (y, cache)
@@ -52,18 +74,12 @@ def _close(got, want):
 
 def _check(name, fn, cases, reference, mistakes):
     """Run ``fn`` on every case; on the first failure print a diagnosis and return False."""
-    if not callable(fn):
-        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+    if _not_a_function(name, fn):
         return False
     for case in cases:
         want = reference(*case.args, **case.kwargs)
-        try:
-            got = _call(fn, case)
-        except NotImplementedError:
-            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
-            return False
-        except Exception as err:  # the learner's code raised: report it, no traceback
-            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {case.label})")
+        got = _run_learner(name, lambda: _call(fn, case), f"on {case.label}")
+        if got is _FAILED:
             return False
         if _close(got, want):
             continue
@@ -438,17 +454,11 @@ def check_channel_moments(fn):
     import io
 
     name = "channel_moments"
-    if not callable(fn):
-        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+    if _not_a_function(name, fn):
         return False
     cases = _cases_nhwc(np.random.default_rng(105_05))
-    try:  # the answer must be a pair before either half can be checked
-        out = fn(*cases[0].args)
-    except NotImplementedError:
-        print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
-        return False
-    except Exception as err:  # the learner's code raised: report it, no traceback
-        print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {cases[0].label})")
+    out = _run_learner(name, fn, f"on {cases[0].label}", *cases[0].args)
+    if out is _FAILED:
         return False
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
         print(f"{FAIL} {name}: return two arrays, `return mean, var`; got {type(out).__name__}")
@@ -540,8 +550,7 @@ SOLUTION_NAMES = tuple(_SOLUTIONS)
 def check_identity_params(fn):
     """Check ``fn(mu, var, eps) -> (gamma, beta)``: the scale and shift that undo the normalization (y = x)."""
     name = "identity_params"
-    if not callable(fn):
-        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+    if _not_a_function(name, fn):
         return False
     rng = np.random.default_rng(401)
     cases = [
@@ -593,8 +602,7 @@ def check_gamma_for_flat_share(fn):
     Any gamma that does it passes (a share is only defined to within one sample, 1/N).
     """
     name = "gamma_for_flat_share"
-    if not callable(fn):
-        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+    if _not_a_function(name, fn):
         return False
     rng = np.random.default_rng(402)
 
@@ -618,13 +626,8 @@ def check_gamma_for_flat_share(fn):
     ]
     for case in cases:
         x_hat, share = case.args
-        try:
-            gamma = fn(x_hat, share)
-        except NotImplementedError:
-            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
-            return False
-        except Exception as err:  # the learner's code raised: report it, no traceback
-            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {case.label})")
+        gamma = _run_learner(name, fn, f"on {case.label}", x_hat, share)
+        if gamma is _FAILED:
             return False
         try:
             gamma = float(np.asarray(gamma, dtype=float))
@@ -673,17 +676,11 @@ def check_bn_block(fn):
     checker needs no TensorFlow of its own.
     """
     name = "bn_block"
-    if not callable(fn):
-        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+    if _not_a_function(name, fn):
         return False
     for units in (100, 7):
-        try:
-            layers = fn(units)
-        except NotImplementedError:
-            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
-            return False
-        except Exception as err:  # the learner's code raised: report it, no traceback
-            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (with units={units})")
+        layers = _run_learner(name, fn, f"with units={units}", units)
+        if layers is _FAILED:
             return False
         if not isinstance(layers, (list, tuple)):
             print(f"{FAIL} {name}: return a list of layers, [Dense, BatchNormalization, Activation]; "
@@ -727,8 +724,7 @@ def check_bn_block(fn):
 def check_steps_to_reach(fn):
     """Check ``fn(steps, accuracy, target) -> int or None``: the first recorded step with accuracy >= target."""
     name = "steps_to_reach"
-    if not callable(fn):
-        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+    if _not_a_function(name, fn):
         return False
     steps = np.arange(50, 550, 50)  # (10,)
     cases = [
@@ -743,13 +739,8 @@ def check_steps_to_reach(fn):
     for label, acc, target in cases:
         hit = np.flatnonzero(acc >= target)
         want = int(steps[hit[0]]) if hit.size else None
-        try:
-            got = fn(steps.copy(), acc.copy(), target)
-        except NotImplementedError:
-            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
-            return False
-        except Exception as err:  # the learner's code raised: report it, no traceback
-            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {label})")
+        got = _run_learner(name, fn, f"on {label}", steps.copy(), acc.copy(), target)
+        if got is _FAILED:
             return False
         if want is None:
             if got is not None:
@@ -934,8 +925,7 @@ def check_fold_bn(fn):
     ``x @ W_folded + b_folded == gamma * (x @ W + b - mean) / sqrt(var + eps) + beta``.
     """
     name = "fold_bn"
-    if not callable(fn):
-        print(f"{FAIL} {name}: pass your function itself (without calling it), got {type(fn).__name__}")
+    if _not_a_function(name, fn):
         return False
     rng = np.random.default_rng(207)
 
@@ -964,13 +954,8 @@ def check_fold_bn(fn):
     ]
     for label, args in cases:
         want_W, want_b = fold(*args)
-        try:
-            got = fn(*(np.copy(a) if isinstance(a, np.ndarray) else a for a in args))
-        except NotImplementedError:
-            print(f"{FAIL} {name}: not written yet -- replace the `raise NotImplementedError` line with your code")
-            return False
-        except Exception as err:  # the learner's code raised: report it, no traceback
-            print(f"{FAIL} {name}: your function raised {type(err).__name__}: {err} (on {label})")
+        got = _run_learner(name, fn, f"on {label}", *(np.copy(a) if isinstance(a, np.ndarray) else a for a in args))
+        if got is _FAILED:
             return False
         if not (isinstance(got, (tuple, list)) and len(got) == 2):
             print(f"{FAIL} {name}: return two arrays, (W_folded, b_folded), got {type(got).__name__}")
