@@ -1,6 +1,5 @@
 """The demo app: the dashboard notebook runs cleanly, and Voila serves it on 127.0.0.1 with the code hidden."""
 import re
-import socket
 import sys
 import urllib.request
 from pathlib import Path
@@ -11,18 +10,14 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 import demo_app  # noqa: E402
+from harness import free_port  # noqa: E402  (standard library only: no browser needed here)
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: the views the dashboard shows: explorer, activation view, train vs inference, training comparison
 MIN_WIDGETS = 4
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_dashboard_runs_top_to_bottom_without_errors_or_stderr(monkeypatch):
@@ -39,7 +34,7 @@ def test_dashboard_runs_top_to_bottom_without_errors_or_stderr(monkeypatch):
 
 
 def test_voila_serves_the_dashboard_on_localhost(tmp_path):
-    port = _free_port()
+    port = free_port()
     process = demo_app.start(port, tmp_path / "voila.log")
     try:
         demo_app.wait_until_up(process, port, timeout=120)
