@@ -97,6 +97,47 @@ def band_drift(bands):
     return (bands[-1, ..., mid] - bands[0, ..., mid]) / width0
 
 
+def _check_percentile_records(percentiles):
+    """(R, U, 3) or (R, 3) records of the 15th/50th/85th percentiles, as an array, or ValueError."""
+    p = np.asarray(percentiles, dtype=float)
+    if p.ndim not in (2, 3) or p.shape[-1] != 3 or p.shape[0] < 1:
+        raise ValueError(f"percentiles must be (R, U, 3) or (R, 3), got shape {p.shape}")
+    return p
+
+
+def percentile_ranges(percentiles):
+    """How far each percentile of each unit's input wandered over training: max minus min over records.
+
+    Parameters
+    ----------
+    percentiles : (R, U, 3) or (R, 3) array -- 15th/50th/85th percentiles at R records (or one unit's slice)
+
+    Returns
+    -------
+    (U, 3) or (3,) ndarray
+    """
+    p = _check_percentile_records(percentiles)
+    return p.max(axis=0) - p.min(axis=0)
+
+
+def spread_growth(percentiles):
+    """By what factor each unit's 15th-85th percentile spread changed from the first record to the last.
+
+    Parameters
+    ----------
+    percentiles : (R, U, 3) or (R, 3) array -- 15th/50th/85th percentiles at R records (or one unit's slice)
+
+    Returns
+    -------
+    (U,) ndarray or float: (85th - 15th at the last record) / (85th - 15th at the first)
+    """
+    p = _check_percentile_records(percentiles)
+    spread = p[..., 2] - p[..., 0]  # (R, U) or (R,)
+    if (spread[0] <= 0).any():
+        raise ValueError("percentiles: the first record's spread is zero; its growth is undefined")
+    return spread[-1] / spread[0]
+
+
 def activation_histograms(preacts, activation="tanh", bins=40):
     """Histograms of each layer's activation *outputs* on a common set of bins.
 

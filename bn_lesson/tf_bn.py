@@ -799,43 +799,6 @@ def largest_that_trains(records, target):
     return max(good) if good else None
 
 
-def percentile_ranges(percentiles):
-    """How far each percentile of each unit's input wandered over training: max minus min over records.
-
-    Parameters
-    ----------
-    percentiles : (R, U, 3) or (R, 3) array -- ``TrainingRecord.percentiles`` (or one unit's slice)
-
-    Returns
-    -------
-    (U, 3) or (3,) ndarray
-    """
-    p = np.asarray(percentiles, dtype=float)
-    if p.ndim not in (2, 3) or p.shape[-1] != 3 or p.shape[0] < 1:
-        raise ValueError(f"percentiles must be (R, U, 3) or (R, 3), got shape {p.shape}")
-    return p.max(axis=0) - p.min(axis=0)
-
-
-def spread_growth(percentiles):
-    """By what factor each unit's 15th-85th percentile spread changed from the first record to the last.
-
-    Parameters
-    ----------
-    percentiles : (R, U, 3) or (R, 3) array -- ``TrainingRecord.percentiles`` (or one unit's slice)
-
-    Returns
-    -------
-    (U,) ndarray or float: (85th - 15th at the last record) / (85th - 15th at the first)
-    """
-    p = np.asarray(percentiles, dtype=float)
-    if p.ndim not in (2, 3) or p.shape[-1] != 3 or p.shape[0] < 1:
-        raise ValueError(f"percentiles must be (R, U, 3) or (R, 3), got shape {p.shape}")
-    spread = p[..., 2] - p[..., 0]  # (R, U) or (R,)
-    if (spread[0] <= 0).any():
-        raise ValueError("percentiles: the first record's spread is zero; its growth is undefined")
-    return spread[-1] / spread[0]
-
-
 def step_to_step_shift(batch_mean):
     """Mean absolute change of each unit's mini-batch mean from one training step to the next.
 

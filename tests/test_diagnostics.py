@@ -7,7 +7,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from bn_lesson.diagnostics import (  # noqa: E402
-    activation_histograms, band_drift, layer_stats, percentile_band, plot_layer_histograms, plot_percentile_bands,
+    activation_histograms, band_drift, layer_stats, percentile_band, percentile_ranges, plot_layer_histograms,
+    plot_percentile_bands, spread_growth,
 )
 
 
@@ -87,3 +88,14 @@ def test_plot_helpers_draw_and_return_axes():
     with pytest.raises(ValueError, match="bands"):
         plot_percentile_bands(np.arange(5), np.ones((4, 3)))
     plt.close("all")
+
+
+def test_percentile_ranges_and_spread_growth():
+    p = np.array([[[0.0, 1.0, 2.0]], [[-1.0, 1.5, 2.0]], [[0.5, 1.0, 4.0]]])  # (R=3, U=1, 3)
+    np.testing.assert_allclose(percentile_ranges(p), [[1.5, 0.5, 2.0]])
+    np.testing.assert_allclose(percentile_ranges(p[:, 0]), [1.5, 0.5, 2.0])
+    np.testing.assert_allclose(spread_growth(p), [3.5 / 2.0])  # 85th - 15th: 2.0 first, 3.5 last
+    with pytest.raises(ValueError, match="spread"):
+        spread_growth(np.ones((2, 1, 3)))
+    with pytest.raises(ValueError, match="percentiles must be"):
+        percentile_ranges(np.ones((2, 4)))

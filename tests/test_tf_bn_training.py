@@ -141,13 +141,7 @@ def test_final_accuracy_and_largest_that_trains():
     assert tf_bn.largest_that_trains({10.0: recs[10.0]}, 0.9) is None
 
 
-def test_percentile_ranges_and_step_to_step_shift():
-    p = np.array([[[0.0, 1.0, 2.0]], [[-1.0, 1.5, 2.0]], [[0.5, 1.0, 4.0]]])  # (R=3, U=1, 3)
-    np.testing.assert_allclose(tf_bn.percentile_ranges(p), [[1.5, 0.5, 2.0]])
-    np.testing.assert_allclose(tf_bn.percentile_ranges(p[:, 0]), [1.5, 0.5, 2.0])
-    np.testing.assert_allclose(tf_bn.spread_growth(p), [3.5 / 2.0])  # 85th - 15th: 2.0 first, 3.5 last
-    with pytest.raises(ValueError, match="spread"):
-        tf_bn.spread_growth(np.ones((2, 1, 3)))
+def test_step_to_step_shift():
     m = np.array([[0.0, 1.0], [1.0, 1.0], [-1.0, 1.0]])  # (S=3, U=2)
     np.testing.assert_allclose(tf_bn.step_to_step_shift(m), [1.5, 0.0])
     with pytest.raises(ValueError, match="batch_mean"):
