@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_batch, check_eps, check_param, normalize_axis, as_array, check_finite
+from ._checks import check_batch, check_eps, check_param, check_axes, as_array, check_finite
 
 DEFAULT_EPS = 1e-3  # Keras' BatchNormalization default
 
@@ -52,7 +52,7 @@ def batch_mean(x, axis=0):
     mu_B = (1/m) * sum_i x_i, with m the number of values averaged per feature.
     """
     x = check_batch(x)
-    axes = normalize_axis(axis, x.ndim)
+    axes = check_axes(axis, x.ndim)
     return x.mean(axis=axes)  # (D,) or (C,)
 
 
@@ -74,7 +74,7 @@ def batch_variance(x, mean, axis=0):
     sigma^2_B = (1/m) * sum_i (x_i - mu_B)^2
     """
     x = check_batch(x)
-    axes = normalize_axis(axis, x.ndim)
+    axes = check_axes(axis, x.ndim)
     mean = as_array(mean, "mean")
     check_finite(mean, "mean")
     expected = feature_shape(x.shape, axes)
@@ -187,7 +187,7 @@ def batch_norm(x, gamma=1.0, beta=0.0, eps=DEFAULT_EPS, axis=0):
     ([-1.0, 1.0], [2.0], [1.0])
     """
     x = check_batch(x)
-    axes = normalize_axis(axis, x.ndim)
+    axes = check_axes(axis, x.ndim)
     features = feature_shape(x.shape, axes)
     gamma = check_param(gamma, features, "gamma")
     beta = check_param(beta, features, "beta")

@@ -15,7 +15,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, Polygon
 
-from .plotting import STAGE_COLORS
+from .viz.plots import STAGE_COLORS
 
 #: kinds of normalization drawn here, with what each averages over (for titles and the lesson)
 NORMS = {

@@ -5,7 +5,7 @@ normalization work per feature of a mini-batch.
 """
 import numpy as np
 
-from ._checks import check_batch, normalize_axis
+from ._checks import check_batch, check_axes
 
 
 def zscore(x, axis=0):
@@ -26,7 +26,7 @@ def zscore(x, axis=0):
     has std 0 and cannot be standardized: that raises ``ValueError`` rather than returning NaN.
     """
     x = check_batch(x)
-    axes = normalize_axis(axis, x.ndim)
+    axes = check_axes(axis, x.ndim)
     mean = x.mean(axis=axes, keepdims=True)
     std = x.std(axis=axes, keepdims=True)
     if (std == 0).any():
@@ -52,7 +52,7 @@ def min_max(x, axis=0):
     which is why Z-score is the usual choice and the one batch normalization builds on.
     """
     x = check_batch(x)
-    axes = normalize_axis(axis, x.ndim)
+    axes = check_axes(axis, x.ndim)
     lo = x.min(axis=axes, keepdims=True)
     span = x.max(axis=axes, keepdims=True) - lo
     if (span == 0).any():

@@ -163,7 +163,7 @@ def bench_browser_part(presses):
 def uses_tensorflow(path):
     nb = json.loads(Path(path).read_text())
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    return bool(re.search(r"^\s*(import tensorflow|from tensorflow|import keras|from keras|from bn_lesson\.tf_bn)",
+    return bool(re.search(r"^\s*(import tensorflow|from tensorflow|import keras|from keras|from bn_lesson\.tf\b)",
                           code, re.M))
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bn_lesson.data import DISTRIBUTIONS
-from bn_lesson.explorer import build_explorer
+from bn_lesson.widgets.explorer import build_explorer
 
 SIZES = (1_000, 10_000, 100_000)
 BUDGET_MS = 50.0

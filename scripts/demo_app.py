@@ -11,7 +11,7 @@ Two settings of the kernel's environment, and why:
   where extra BLAS threads only wait on each other; on a busy two-core machine the default threads made
   a 200-step run 19 s instead of 1 s (measured for ``make bench``).
 * ``BN_LESSON_PRESENTER=1`` with ``--presenter`` -- the dashboard opens in presenter mode
-  (``bn_lesson.classroom.presenter()``: large, high-contrast figures and controls for a projector).
+  (``bn_lesson.widgets.presenter.presenter()``: large, high-contrast figures and controls for a projector).
 """
 import argparse
 import os

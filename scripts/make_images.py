@@ -2,7 +2,7 @@
 
     python scripts/make_images.py [output_dir]
 
-The pictures are made by code in ``bn_lesson.figures`` so they can be re-drawn, reviewed and changed like
+The pictures are made by code in ``bn_lesson.viz.diagrams`` so they can be re-drawn, reviewed and changed like
 any other source. The output is deterministic: fixed data, fixed size, no timestamps in the PNGs.
 """
 import sys
@@ -14,7 +14,7 @@ matplotlib.use("Agg")  # a script: no window, same pixels on every machine
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from bn_lesson.figures import bn_axes_figure, draw_where_bn_goes, four_steps_figure  # noqa: E402
+from bn_lesson.viz.diagrams import bn_axes_figure, draw_where_bn_goes, four_steps_figure  # noqa: E402
 
 DPI = 120  # ~1560 px wide: sharp on a projector, a few hundred kB each
 

@@ -15,7 +15,7 @@ CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_tensorflow_chapters_get_the_tensorflow_budget(path):
     text = path.read_text()
-    imports_tf = "import tensorflow" in text or "bn_lesson.tf_bn import" in text or "import keras" in text
+    imports_tf = "import tensorflow" in text or "bn_lesson.tf.compare import" in text or "import keras" in text
     assert bench.uses_tensorflow(path) == imports_tf
 
 

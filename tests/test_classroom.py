@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from bn_lesson.classroom import PRESENTER_RC, is_presenting, presenter, presenter_css, restore
+from bn_lesson.widgets.presenter import PRESENTER_RC, is_presenting, presenter, presenter_css, restore
 
 
 @pytest.fixture(autouse=True)
@@ -90,9 +90,9 @@ def test_css_enlarges_widget_controls():
 def test_import_has_no_side_effects():
     code = (
         "import matplotlib as mpl; before = dict(mpl.rcParams)\n"
-        "import bn_lesson, bn_lesson.classroom\n"
+        "import bn_lesson, bn_lesson.widgets.presenter\n"
         "assert dict(mpl.rcParams) == before\n"
-        "assert not bn_lesson.classroom.is_presenting()\n"
+        "assert not bn_lesson.widgets.presenter.is_presenting()\n"
         "print('ok')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -109,7 +109,7 @@ def test_in_a_kernel_the_style_is_shown_then_removed():
     """In a real kernel presenter() shows the style; restore() replaces that same output with nothing."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell("from bn_lesson.classroom import presenter, restore\npresenter();"),
+        nbformat.v4.new_code_cell("from bn_lesson.widgets.presenter import presenter, restore\npresenter();"),
         nbformat.v4.new_code_cell("import matplotlib as mpl\nprint(mpl.rcParams['font.size'])"),
         nbformat.v4.new_code_cell("restore();\nprint(mpl.rcParams['font.size'])"),
     ]
@@ -145,7 +145,7 @@ def one_blas_thread():
 
 
 def test_compare_training_records_both_runs(digits, one_blas_thread):
-    from bn_lesson.classroom import compare_training
+    from bn_lesson.widgets.presenter import compare_training
 
     runs = compare_training(digits, steps=30, record_every=10, depth=2, width=16)
     assert list(runs) == ["without BN", "with BN"]
@@ -159,7 +159,7 @@ def test_compare_training_records_both_runs(digits, one_blas_thread):
 
 
 def test_bn_rescues_a_badly_initialized_deep_network(digits, one_blas_thread):
-    from bn_lesson.classroom import compare_training
+    from bn_lesson.widgets.presenter import compare_training
 
     runs = compare_training(digits, init_scale=0.25, steps=300, record_every=100)
     without, with_bn = (runs[k].probe_accuracy[-1] for k in ("without BN", "with BN"))
@@ -167,7 +167,7 @@ def test_bn_rescues_a_badly_initialized_deep_network(digits, one_blas_thread):
 
 
 def test_compare_training_validates(digits):
-    from bn_lesson.classroom import compare_training
+    from bn_lesson.widgets.presenter import compare_training
 
     with pytest.raises(ValueError, match="steps"):
         compare_training(digits, steps=0)
@@ -176,7 +176,7 @@ def test_compare_training_validates(digits):
 
 
 def test_plot_training_comparison_draws_three_panels(digits, one_blas_thread):
-    from bn_lesson.classroom import compare_training, plot_training_comparison
+    from bn_lesson.widgets.presenter import compare_training, plot_training_comparison
 
     runs = compare_training(digits, steps=20, record_every=10, depth=2, width=8)
     axes = plot_training_comparison(runs)
@@ -192,7 +192,7 @@ def test_plot_training_comparison_draws_three_panels(digits, one_blas_thread):
 
 
 def test_training_widget_trains_on_the_button_with_the_controls_settings(digits, one_blas_thread):
-    from bn_lesson.classroom import build_training_comparison
+    from bn_lesson.widgets.presenter import build_training_comparison
 
     w = build_training_comparison(data=digits, train_now=False, steps=100, depth=2, width=16)
     assert w.runs is None and w.image.value == b""
@@ -210,7 +210,7 @@ def test_training_widget_trains_on_the_button_with_the_controls_settings(digits,
 # -- the demo app's train-vs-inference view ----------------------------------------------------------------
 
 def test_inference_output_is_off_until_the_moving_averages_forget_their_start():
-    from bn_lesson.classroom import TVI_MEAN, TVI_STD, train_vs_inference
+    from bn_lesson.widgets.presenter import TVI_MEAN, TVI_STD, train_vs_inference
     from bn_lesson.inference import steps_to_converge
 
     fresh = train_vs_inference(steps=0)
@@ -225,7 +225,7 @@ def test_inference_output_is_off_until_the_moving_averages_forget_their_start():
 
 
 def test_moving_averages_match_a_batchnorm_layer_trained_step_by_step():
-    from bn_lesson.classroom import TVI_BATCH, TVI_MAX_STEPS, TVI_MEAN, TVI_STD, train_vs_inference
+    from bn_lesson.widgets.presenter import TVI_BATCH, TVI_MAX_STEPS, TVI_MEAN, TVI_STD, train_vs_inference
     from bn_lesson.layer import BatchNorm
 
     result = train_vs_inference(steps=50, momentum=0.9, seed=3)
@@ -239,7 +239,7 @@ def test_moving_averages_match_a_batchnorm_layer_trained_step_by_step():
 
 
 def test_train_vs_inference_validates():
-    from bn_lesson.classroom import train_vs_inference
+    from bn_lesson.widgets.presenter import train_vs_inference
 
     with pytest.raises(ValueError, match="steps"):
         train_vs_inference(steps=-1)
@@ -248,7 +248,7 @@ def test_train_vs_inference_validates():
 
 
 def test_train_vs_inference_widget_follows_its_slider():
-    from bn_lesson.classroom import build_train_vs_inference, plot_train_vs_inference
+    from bn_lesson.widgets.presenter import build_train_vs_inference, plot_train_vs_inference
 
     w = build_train_vs_inference(steps=0)
     first = w.image.value

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from bn_lesson.algorithm import batch_norm
-from bn_lesson.conv import (
+from bn_lesson.models.conv import (
     channel_stats, conv2d, conv_bn_relu_pool, demo_kernels, max_pool2d, output_size,
 )
 

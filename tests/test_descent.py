@@ -3,7 +3,7 @@ import pytest
 
 from bn_lesson import zscore
 from bn_lesson.data import wine_regression
-from bn_lesson.descent import best_loss, condition_number, gradient_descent
+from bn_lesson.models.descent import best_loss, condition_number, gradient_descent
 
 
 def test_wine_is_bundled_and_badly_scaled():

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from bn_lesson.diagnostics import (  # noqa: E402
+from bn_lesson.stats import (  # noqa: E402
     activation_histograms, band_drift, layer_stats, percentile_band, percentile_ranges, plot_layer_histograms,
     plot_percentile_bands, spread_growth,
 )

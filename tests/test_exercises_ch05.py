@@ -5,7 +5,7 @@ import pytest
 
 from bn_lesson import exercises as ex
 from bn_lesson.algorithm import batch_norm
-from bn_lesson.conv import channel_stats
+from bn_lesson.models.conv import channel_stats
 from exercise_checks import run  # noqa: E402
 
 AX = (0, 1, 2)

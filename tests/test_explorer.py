@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from bn_lesson.activations import sigmoid
 from bn_lesson.algorithm import batch_norm
 from bn_lesson.data import DISTRIBUTIONS, sample_distribution
-from bn_lesson.explorer import (
+from bn_lesson.widgets.explorer import (
     STAGES, Explorer, build_explorer, explore, explore_setting, format_batch, format_stats, histogram_heights,
     linear_fit_r2, plot_explorer_grid, plot_minibatch_steps, stage_stats,
 )

@@ -9,8 +9,8 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from bn_lesson import figures
-from bn_lesson.plotting import STAGE_COLORS
+from bn_lesson.viz import diagrams as figures
+from bn_lesson.viz.plots import STAGE_COLORS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@ import pytest
 
 from bn_lesson.gradcheck import numerical_gradient as numerical_grad, rel_error
 from bn_lesson.layer import BatchNorm
-from bn_lesson.mlp import MLP, softmax_cross_entropy, train
+from bn_lesson.models.mlp import MLP, softmax_cross_entropy, train
 
 
 def loss_of(model, x, y, training=True):

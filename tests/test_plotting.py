@@ -5,7 +5,7 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from bn_lesson.plotting import plot_feature_ranges, plot_loss_curves  # noqa: E402
+from bn_lesson.viz.plots import plot_feature_ranges, plot_loss_curves  # noqa: E402
 
 
 def test_helpers_draw_on_a_given_axes_and_return_it():

@@ -1,4 +1,4 @@
-"""bn_lesson.tf_bn: the TensorFlow/Keras helpers of chapters 07-10, against references."""
+"""bn_lesson.tf.compare: the TensorFlow/Keras helpers of chapters 07-10, against references."""
 import numpy as np
 import pytest
 
@@ -6,8 +6,8 @@ tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 from bn_lesson import BatchNorm, batch_norm  # noqa: E402
-from bn_lesson import tf_bn  # noqa: E402
-from bn_lesson.conv import conv_bn_relu_pool  # noqa: E402
+from bn_lesson.tf import compare as tf_bn  # noqa: E402
+from bn_lesson.models.conv import conv_bn_relu_pool  # noqa: E402
 from bn_lesson.gradcheck import rel_error  # noqa: E402
 
 F32 = dict(rtol=1e-5, atol=1e-5)  # float32 arithmetic inside TensorFlow

@@ -4,7 +4,7 @@ import functools
 import numpy as np
 import pytest
 
-tf_bn = pytest.importorskip("bn_lesson.tf_bn")
+tf_bn = pytest.importorskip("bn_lesson.tf.compare")
 keras = tf_bn.keras
 
 

@@ -25,7 +25,7 @@ KEY_PRESSES = {"gamma": ("ArrowRight", 10), "eps": ("ArrowLeft", 8)}  # +10 step
 PROBE = """
 def _bn_probe():
     import gc, json
-    from bn_lesson.explorer import Explorer
+    from bn_lesson.widgets.explorer import Explorer
     found = []
     for e in gc.get_objects():
         if isinstance(e, Explorer) and e.last_stats is not None and e.last_stats.error is None:

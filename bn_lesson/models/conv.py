@@ -23,9 +23,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import check_batch, as_array, check_finite
-from .activations import relu
-from .algorithm import BatchNormResult, batch_norm, DEFAULT_EPS
+from .._checks import check_batch, as_array, check_finite
+from ..activations import relu
+from ..algorithm import BatchNormResult, batch_norm, DEFAULT_EPS
 
 PADDINGS = ("valid", "same")
 CHANNEL_AXES = (0, 1, 2)  #: the axes batch norm reduces for (N, H, W, C) maps: one statistic per channel

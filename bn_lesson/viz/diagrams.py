@@ -14,9 +14,9 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
 
-from ._checks import check_batch
-from .algorithm import batch_norm, DEFAULT_EPS
-from .plotting import STAGE_COLORS
+from .._checks import check_batch
+from ..algorithm import batch_norm, DEFAULT_EPS
+from .plots import STAGE_COLORS
 
 #: the small batch (one feature, m = 8) the four-step picture normalizes: mean 6, std 2
 DEMO_BATCH = np.array([4.0, 8.0, 6.0, 3.0, 9.0, 7.0, 4.0, 7.0])

@@ -16,10 +16,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_batch
-from .activations import ACTIVATIONS
-from .diagnostics import layer_stats, percentile_band
-from .layer import BatchNorm
+from .._checks import check_batch
+from ..activations import ACTIVATIONS
+from ..stats import layer_stats, percentile_band
+from ..layer import BatchNorm
+from ..inference import fold_bn, population_statistics
 
 
 def softmax_cross_entropy(scores, y):
@@ -317,3 +318,73 @@ def train(model, X, y, *, lr, steps, batch_size, rng, X_probe=None, y_probe=None
         probe_accuracy=np.array(records["acc"], dtype=float),
         diverged=diverged,
     )
+
+
+# --- inference: batch norm folded away, or fed Algorithm 2's population statistics ---
+
+def fold_mlp(model):
+    """A plain MLP (no batch norm) computing exactly ``model.forward(x, training=False)``.
+
+    Parameters
+    ----------
+    model : MLP with batch norm
+
+    Returns
+    -------
+    MLP -- a new model; ``model`` is unchanged
+    """
+    if not isinstance(model, MLP):
+        raise ValueError(f"model must be an MLP, got {type(model).__name__}")
+    folded = copy.deepcopy(model)
+    for l, layer in enumerate(model.bn):
+        if layer is not None:
+            folded.W[l], folded.b[l] = fold_bn(model.W[l], model.b[l], layer)
+    folded.bn = [None] * len(model.bn)
+    return folded
+
+
+def with_population_statistics(model, X, batch_size, rng, n_batches=None, correct=True):
+    """A copy of ``model`` whose batch norms use Algorithm 2's population statistics.
+
+    Parameters
+    ----------
+    model : MLP with batch norm (trained); unchanged
+    X : (N, D_in) ndarray -- training inputs
+    batch_size : int >= 2 -- m, the size of the mini-batches the statistics are averaged over
+    rng : np.random.Generator -- draws the mini-batches
+    n_batches : int or None -- K; default: one pass over X (N // batch_size batches)
+    correct : bool -- apply the m / (m - 1) correction (Algorithm 2) or not
+
+    Returns
+    -------
+    MLP -- a copy whose ``bn[l].moving_mean`` / ``moving_var`` are the population estimates
+
+    Notes
+    -----
+    The network runs in training mode over each mini-batch, as during training, and for every
+    batch-norm layer the inputs it receives are collected; ``population_statistics`` turns them into
+    one mean and variance per unit.
+    """
+    if not isinstance(model, MLP) or all(layer is None for layer in model.bn):
+        raise ValueError("model must be an MLP with batch norm")
+    X = check_batch(X, "X")
+    if not isinstance(batch_size, (int, np.integer)) or not 2 <= batch_size <= len(X):
+        raise ValueError(f"batch_size must be an int in [2, {len(X)}], got {batch_size!r}")
+    n_batches = len(X) // batch_size if n_batches is None else n_batches
+    if not isinstance(n_batches, (int, np.integer)) or n_batches < 1:
+        raise ValueError(f"n_batches must be a positive int, got {n_batches!r}")
+    scratch = copy.deepcopy(model)          # training mode updates moving averages: keep them off `model`
+    inputs = [[] for _ in model.bn]         # per layer: K arrays (m, H_l)
+    order, pos = rng.permutation(len(X)), 0
+    for _ in range(n_batches):
+        if pos + batch_size > len(X):
+            order, pos = rng.permutation(len(X)), 0
+        _, cache = scratch.forward(X[order[pos:pos + batch_size]], training=True)
+        pos += batch_size
+        for l, a in enumerate(cache.affine):
+            inputs[l].append(a)
+    result = copy.deepcopy(model)
+    for l, layer in enumerate(result.bn):
+        if layer is not None:
+            layer.moving_mean, layer.moving_var = population_statistics(np.array(inputs[l]), correct)
+    return result

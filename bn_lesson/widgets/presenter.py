@@ -2,7 +2,7 @@
 
 Nothing happens on import. A notebook opts in with one call at its top and opts out with a second::
 
-    from bn_lesson.classroom import presenter, restore
+    from bn_lesson.widgets.presenter import presenter, restore
     presenter()   # figures, fonts and widget controls large and high-contrast
     ...
     restore()     # the defaults again (same as presenter(False))
@@ -17,11 +17,11 @@ Two things change, and both are undone by ``restore()``:
   and shows pictures inside widgets (the explorer's figure) 1.5 times larger.
   ``restore()`` replaces that output with nothing, which removes the style from the live page.
 
-The demo app (``make demo``, ``demo/dashboard.ipynb``) shows the explorer of ``bn_lesson.explorer`` and
+The demo app (``make demo``, ``demo/dashboard.ipynb``) shows the explorer of ``bn_lesson.widgets.explorer`` and
 two views that live here, each a pure function, a plot helper and a widget:
 
 * ``compare_training`` / ``plot_training_comparison`` / ``build_training_comparison`` -- one deep network
-  trained with and without batch norm (``bn_lesson.mlp``), live, in a few seconds;
+  trained with and without batch norm (``bn_lesson.models.mlp``), live, in a few seconds;
 * ``train_vs_inference`` / ``plot_train_vs_inference`` / ``build_train_vs_inference`` -- a batch-norm
   layer's moving averages after K training steps, and a fresh batch in training and inference mode.
 """
@@ -34,8 +34,8 @@ from typing import NamedTuple
 import matplotlib as mpl
 import numpy as np
 
-from .data import digits_split
-from .plotting import BN_COLORS, STAGE_COLORS
+from ..data import digits_split
+from ..viz.plots import BN_COLORS, STAGE_COLORS
 
 try:
     import ipywidgets as widgets
@@ -194,7 +194,7 @@ def _show_css(html, update):
 # -- the demo app's training comparison ---------------------------------------------------------------------
 #
 # The paper's Figure 1, small enough to run live in class: the same deep sigmoid network, the same initial
-# weights and the same mini-batches, trained with and without batch normalization (``bn_lesson.mlp``), on
+# weights and the same mini-batches, trained with and without batch normalization (``bn_lesson.models.mlp``), on
 # scikit-learn's bundled digits (nothing is downloaded).
 
 
@@ -205,16 +205,16 @@ def compare_training(data=None, *, init_scale=4.0, lr=0.3, steps=300, depth=6, w
     Parameters
     ----------
     data : ``bn_lesson.data.DigitsSplit`` or None (``digits_split(seed)``, chapter 02's split)
-    init_scale, lr, steps, batch_size, activation : as ``bn_lesson.mlp.MLP`` / ``train`` take them
+    init_scale, lr, steps, batch_size, activation : as ``bn_lesson.models.mlp.MLP`` / ``train`` take them
     depth, width : number of hidden layers and units per hidden layer
     seed : draws the initial weights and the mini-batch order (the same for both runs)
 
     Returns
     -------
-    dict {"without BN": History, "with BN": History} -- ``History`` of ``bn_lesson.mlp.train``, measured
+    dict {"without BN": History, "with BN": History} -- ``History`` of ``bn_lesson.models.mlp.train``, measured
     on the test set, with the 15/50/85th percentiles of unit 0 of the last hidden layer
     """
-    from .mlp import MLP, train
+    from ..models.mlp import MLP, train
 
     for name, value in (("steps", steps), ("depth", depth), ("width", width)):
         if not isinstance(value, (int, np.integer)) or value < 1:
@@ -244,7 +244,7 @@ def plot_training_comparison(runs, axes=None, activation="sigmoid"):
     -------
     axes : (3,) ndarray of Axes
     """
-    from .diagnostics import plot_percentile_bands
+    from ..stats import plot_percentile_bands
 
     if set(runs) != set(BN_COLORS):
         raise ValueError(f"runs must have the keys {sorted(BN_COLORS)}, got {sorted(runs)}")
@@ -392,7 +392,7 @@ class TrainVsInference(NamedTuple):
 @functools.lru_cache(maxsize=8)
 def _tvi_stream(momentum, seed, n_test):
     """The training stream's moving averages and the fresh test batch (cached: a slider move reuses them)."""
-    from .inference import moving_average
+    from ..inference import moving_average
 
     rng = np.random.default_rng(seed)
     stream = TVI_MEAN + TVI_STD * rng.normal(size=(TVI_MAX_STEPS, TVI_BATCH))  # (steps, batch)
@@ -424,7 +424,7 @@ def train_vs_inference(steps=100, momentum=0.99, seed=0, n_test=2000):
     variances, which is what ``BatchNorm.forward(..., training=True)`` computes step by step; the
     inference output then comes from ``BatchNorm.forward(..., training=False)`` with them.
     """
-    from .layer import BatchNorm
+    from ..layer import BatchNorm
 
     if not isinstance(steps, (int, np.integer)) or not 0 <= steps <= TVI_MAX_STEPS:
         raise ValueError(f"steps must be an int in [0, {TVI_MAX_STEPS}], got {steps!r}")

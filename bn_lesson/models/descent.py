@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_batch, as_array, check_finite
+from .._checks import check_batch, as_array, check_finite
 
 
 def _design(X):

@@ -23,10 +23,10 @@ import keras  # noqa: E402
 # BatchNorm; chapter 09 checks BatchNorm.backward against central differences and tf.GradientTape.
 from typing import NamedTuple  # noqa: E402
 
-from ._checks import as_array, check_batch, check_eps, check_finite, check_param, normalize_axis  # noqa: E402
-from .algorithm import batch_norm, feature_shape  # noqa: E402
-from .gradcheck import numerical_gradient  # noqa: E402
-from .layer import BatchNorm  # noqa: E402
+from .._checks import as_array, check_batch, check_eps, check_finite, check_param, check_axes  # noqa: E402
+from ..algorithm import batch_norm, feature_shape  # noqa: E402
+from ..gradcheck import numerical_gradient  # noqa: E402
+from ..layer import BatchNorm  # noqa: E402
 
 
 def _feature_axis(axes, ndim):
@@ -68,7 +68,7 @@ def compare_implementations(x, gamma, beta, eps=1e-3, axis=0):
         Three arrays of the shape of ``x`` and the largest absolute difference of each pair.
     """
     x32 = check_batch(x).astype(np.float32)
-    axes = normalize_axis(axis, x32.ndim)
+    axes = check_axes(axis, x32.ndim)
     feature_axis = _feature_axis(axes, x32.ndim)
     features = feature_shape(x32.shape, axes)
     gamma = np.broadcast_to(check_param(gamma, features, "gamma"), features).astype(np.float32)
@@ -181,7 +181,7 @@ def plot_moving_statistics(stats, feature=0, which="mean", target=None, ax=None)
     if ax is None:
         import matplotlib.pyplot as plt
         _, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
-    from .plotting import BN_COLORS
+    from ..viz.plots import BN_COLORS
     steps = np.arange(len(ours))
     ax.plot(steps, ours[:, feature], color=BN_COLORS["with BN"], lw=2.5, label="our BatchNorm")
     every = max(1, len(steps) // 30)  # dots on every step would hide the line under them
@@ -489,7 +489,7 @@ def plot_gradients_vs_weight_scale(result, ax=None):
     if ax is None:
         import matplotlib.pyplot as plt
         _, ax = plt.subplots(figsize=(6, 3.6), layout="constrained")
-    from .plotting import BN_COLORS
+    from ..viz.plots import BN_COLORS
     with_bn, without = BN_COLORS["with BN"], BN_COLORS["without BN"]
     ax.loglog(result.scales, result.du_bn, "-o", color=with_bn, ms=4, label="with BN: ||dL/du||")
     ax.loglog(result.scales, result.dW_bn, "--s", color=with_bn, ms=4, label="with BN: ||dL/dW||")

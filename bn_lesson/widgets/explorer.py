@@ -24,11 +24,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._checks import check_batch, check_eps
-from .activations import ACTIVATIONS, saturated_fraction
-from .algorithm import DEFAULT_EPS, batch_mean, batch_variance, normalize, scale_and_shift
-from .data import DISTRIBUTIONS, sample_distribution
-from .plotting import STAGE_COLORS
+from .._checks import check_batch, check_eps
+from ..activations import ACTIVATIONS, saturated_fraction
+from ..algorithm import DEFAULT_EPS, batch_mean, batch_variance, normalize, scale_and_shift
+from ..data import DISTRIBUTIONS, sample_distribution
+from ..viz.plots import STAGE_COLORS
 
 #: the stages, in order; also the keys of ``STAGE_COLORS``
 STAGES = ("input", "normalized", "scaled", "activated")

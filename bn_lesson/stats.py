@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 
 from ._checks import check_batch
 from .activations import ACTIVATIONS, saturated_fraction
-from .plotting import STAGE_COLORS
+from .viz.plots import STAGE_COLORS
 
 
 class LayerStats(NamedTuple):
