@@ -1,17 +1,15 @@
 """Looking inside a deep network: per-layer statistics, histograms and percentile bands.
 
-Pure statistics first (tests check them), then the plot helpers that only draw what they computed --
+Pure statistics (tests check them; ``bn_lesson.viz.plots`` draws them) --
 Karpathy's per-layer "mean / std / saturated" lines and histograms, and the 15/50/85th percentile
 bands of one unit's input over training from the batch-norm paper's Figure 1.
 """
 from typing import NamedTuple
 
 import numpy as np
-import matplotlib.pyplot as plt
 
 from ._checks import check_batch
 from .activations import ACTIVATIONS, saturated_fraction
-from .viz.plots import STAGE_COLORS
 
 
 class LayerStats(NamedTuple):
@@ -167,69 +165,3 @@ def activation_histograms(preacts, activation="tanh", bins=40):
     edges = np.linspace(lo, hi, bins + 1)
     counts = np.array([np.histogram(o, bins=edges)[0] / o.size for o in outs])  # (L, bins)
     return counts, edges
-
-
-# -- drawing ------------------------------------------------------------------------------------------
-
-def plot_layer_histograms(counts, edges, axes=None, color=STAGE_COLORS["activated"], title=None, stats=None):
-    """One small histogram per layer, side by side (Karpathy's picture of a deep net's activations).
-
-    Parameters
-    ----------
-    counts : (L, B) ndarray, edges : (B + 1,) ndarray -- from ``activation_histograms``
-    axes : sequence of L axes, or None to make a row of them
-    stats : LayerStats or None -- if given, each panel's title shows the layer's per-example spread
-        (``example_std``) and saturated share
-
-    Returns
-    -------
-    axes : array of L axes
-    """
-    counts = np.asarray(counts)
-    n_layers = counts.shape[0]
-    if axes is None:
-        _, axes = plt.subplots(1, n_layers, figsize=(1.7 * n_layers, 2.2), sharey=True, layout="constrained")
-    axes = np.atleast_1d(axes)
-    if len(axes) != n_layers:
-        raise ValueError(f"axes must hold {n_layers} axes (one per layer), got {len(axes)}")
-    for l, ax in enumerate(axes):
-        ax.stairs(counts[l], edges, fill=True, color=color, alpha=0.8)
-        label = f"layer {l + 1}"
-        if stats is not None:
-            label += f"\nspread {stats.example_std[l]:.2g}, sat {stats.saturated[l]:.0%}"
-        ax.set_title(label, fontsize=8)
-        ax.tick_params(labelsize=7)
-    if title:
-        axes[0].figure.suptitle(title, fontsize=10)
-    return axes
-
-
-def plot_percentile_bands(steps, bands, ax=None, color=STAGE_COLORS["input"], label=None, title=None):
-    """The middle percentile as a line, the outer two as a shaded band, against training step.
-
-    Parameters
-    ----------
-    steps : (R,) ndarray -- ``History.record_steps``
-    bands : (R, P) ndarray, P odd >= 3 -- e.g. the 15th, 50th and 85th percentiles of one unit's input
-
-    Returns
-    -------
-    ax
-    """
-    steps, bands = np.asarray(steps), np.asarray(bands)
-    if bands.ndim != 2 or bands.shape[0] != steps.shape[0] or bands.shape[1] < 3 or bands.shape[1] % 2 == 0:
-        raise ValueError(f"bands must be (R, P) with R = len(steps) = {steps.shape[0]} and P odd >= 3, "
-                         f"got shape {bands.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-    mid = bands.shape[1] // 2
-    ax.fill_between(steps, bands[:, 0], bands[:, -1], color=color, alpha=0.25, lw=0)
-    for j in range(bands.shape[1]):
-        ax.plot(steps, bands[:, j], color=color, lw=2 if j == mid else 0.8, label=label if j == mid else None)
-    ax.set_xlabel("training step")
-    ax.set_ylabel("unit's input (pre-activation)")
-    if label:
-        ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax

@@ -244,7 +244,7 @@ def plot_training_comparison(runs, axes=None, activation="sigmoid"):
     -------
     axes : (3,) ndarray of Axes
     """
-    from ..stats import plot_percentile_bands
+    from ..viz.plots import plot_percentile_bands
 
     if set(runs) != set(BN_COLORS):
         raise ValueError(f"runs must have the keys {sorted(BN_COLORS)}, got {sorted(runs)}")

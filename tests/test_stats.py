@@ -7,9 +7,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from bn_lesson.stats import (  # noqa: E402
-    activation_histograms, band_drift, layer_stats, percentile_band, percentile_ranges, plot_layer_histograms,
-    plot_percentile_bands, spread_growth,
+    activation_histograms, band_drift, layer_stats, percentile_band, percentile_ranges, spread_growth,
 )
+from bn_lesson.viz.plots import plot_layer_histograms, plot_percentile_bands  # noqa: E402
 
 
 def test_layer_stats_reference_values():
