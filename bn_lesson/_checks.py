@@ -169,8 +169,20 @@ def constant_features(x, axes):
     return spread <= _ROUNDING * np.abs(x).max(axis=axes)
 
 
+_SQUARE_LIMIT = 1e150   # squares of larger values (a variance) overflow float64's ~1.8e308
+
+
+def check_squarable(x, name="x"):
+    """``ValueError`` if a variance of ``x`` would overflow: say so, instead of a NaN later."""
+    largest = float(np.abs(x).max())
+    if largest > _SQUARE_LIMIT:
+        raise ValueError(f"{name} has values up to {largest:.3g}: their squares (for the variance) overflow "
+                         f"float64; rescale {name} (e.g. divide by its largest value) first")
+    return x
+
+
 def check_overflow(result, name, inputs):
-    """``ValueError`` if a finite computation overflowed to inf or NaN: say what happened, not "NaN in x"."""
+    """``ValueError`` if a computation on finite inputs overflowed to inf or NaN: say what happened."""
     if not np.isfinite(result).all():
         raise ValueError(f"{name} overflowed (|values| up to {np.abs(inputs).max():.3g}): the computation "
                          "exceeds float64's range; rescale the input")

@@ -13,148 +13,156 @@ Conventions (the same as TensorFlow's): ``axis`` names the axes that are *reduce
 ``(N, D)`` activations use ``axis=0`` and channels-last feature maps ``(N, H, W, C)`` use
 ``axis=(0, 1, 2)``: one mean and variance per channel. The statistics come back with the
 reduced axes removed -- ``(D,)`` or ``(C,)`` -- exactly like ``tf.nn.moments``.
+
+Each function is its math; the ``@validated`` line above it checks the arguments once, at the public
+boundary (the checks live at the end of this module). ``batch_norm`` checks its input once and then
+calls each step's ``.math`` directly.
 """
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_batch, check_eps, check_param, check_axes, as_array, check_finite
+from . import _checks
+from ._checks import validated
+from .constants import DEFAULT_EPS
 
-DEFAULT_EPS = 1e-3  # Keras' BatchNormalization default
-
-
-def feature_shape(shape, axes):
-    """The shape that is left after reducing ``axes`` of ``shape``: ``(N, H, W, C)``, (0, 1, 2) -> ``(C,)``."""
-    return tuple(n for i, n in enumerate(shape) if i not in axes)
+__all__ = ["batch_mean", "batch_variance", "normalize", "scale_and_shift", "batch_norm", "BatchNormResult",
+           "feature_shape", "DEFAULT_EPS"]
 
 
-def _expand(stat, axes):
-    """Put the reduced axes back as size-1 axes so ``stat`` broadcasts against the batch."""
-    return np.expand_dims(stat, axes)
+def _check_mean(a):
+    a["x"] = _checks.check_batch(a["x"])
+    a["axis"] = _checks.check_axes(a["axis"], a["x"].ndim)
+    return a
 
 
+def _check_variance(a):
+    a = _check_mean(a)
+    _checks.check_squarable(a["x"])
+    a["mean"] = _check_statistic(a["mean"], "mean", feature_shape(a["x"].shape, a["axis"]), a["axis"])
+    return a
+
+
+def _check_normalize(a):
+    x = a["x"] = _checks.check_batch(a["x"])
+    a["eps"] = _checks.check_eps(a["eps"])
+    for name in ("mean", "var"):
+        stat = _checks.check_finite(_checks.as_array(a[name], name), name)
+        a[name] = _checks.check_broadcasts(stat, x.shape, name)
+    if (a["var"] < 0).any():
+        raise ValueError("var contains negative values; a variance is >= 0")
+    if a["eps"] == 0:
+        _refuse_zero_variance(np.broadcast_to(a["var"] <= _tiny_variance(a["mean"]), a["var"].shape))
+    return a
+
+
+def _check_scale_and_shift(a):
+    x_hat = a["x_hat"] = _checks.check_batch(a["x_hat"], "x_hat")
+    for name in ("gamma", "beta"):
+        p = _checks.check_finite(_checks.as_array(a[name], name), name)
+        a[name] = _checks.check_broadcasts(p, x_hat.shape, name, target="x_hat")
+    return a
+
+
+def _check_batch_norm(a):
+    a = _check_mean(a)
+    _checks.check_squarable(a["x"])
+    features = feature_shape(a["x"].shape, a["axis"])
+    a["gamma"] = _checks.check_param(a["gamma"], features, "gamma")
+    a["beta"] = _checks.check_param(a["beta"], features, "beta")
+    a["eps"] = _checks.check_eps(a["eps"])
+    if a["eps"] == 0:
+        _refuse_zero_variance(_checks.constant_features(a["x"], a["axis"]))
+    return a
+
+
+# --- the four steps -------------------------------------------------------------------------------
+
+@validated(_check_mean)
 def batch_mean(x, axis=0):
     """Step 1: the mini-batch mean.
 
     Parameters
     ----------
-    x : (N, D) or (N, H, W, C) ndarray
-        The mini-batch.
-    axis : int or tuple of int
-        The axes to average over: 0 for ``(N, D)``, ``(0, 1, 2)`` for channels-last maps.
+    x : (N, D) or (N, H, W, C) ndarray -- the mini-batch
+    axis : int or tuple of int -- the axes to average over: 0 for ``(N, D)``, ``(0, 1, 2)`` for maps
 
     Returns
     -------
-    mu : ndarray of the feature shape, e.g. (D,) or (C,)
+    mu : (D,) or (C,) ndarray -- the feature shape
 
     Notes
     -----
     mu_B = (1/m) * sum_i x_i, with m the number of values averaged per feature.
     """
-    x = check_batch(x)
-    axes = check_axes(axis, x.ndim)
-    return x.mean(axis=axes)  # (D,) or (C,)
+    return x.mean(axis=axis)                                   # (D,) or (C,)
 
 
+@validated(_check_variance)
 def batch_variance(x, mean, axis=0):
     """Step 2: the mini-batch variance, *biased* (divides by m, as the paper and ``tf.nn.moments``).
 
     Parameters
     ----------
     x : (N, D) or (N, H, W, C) ndarray
-    mean : ndarray of the feature shape, from ``batch_mean(x, axis)``
+    mean : (D,) or (C,) ndarray -- from ``batch_mean(x, axis)``
     axis : int or tuple of int
 
     Returns
     -------
-    var : ndarray of the feature shape
+    var : (D,) or (C,) ndarray
 
     Notes
     -----
     sigma^2_B = (1/m) * sum_i (x_i - mu_B)^2
     """
-    x = check_batch(x)
-    axes = check_axes(axis, x.ndim)
-    mean = as_array(mean, "mean")
-    check_finite(mean, "mean")
-    expected = feature_shape(x.shape, axes)
-    if mean.shape != expected:
-        raise ValueError(f"mean has shape {mean.shape}; expected the feature shape {expected} for axis={axis!r}")
-    return ((x - _expand(mean, axes)) ** 2).mean(axis=axes)  # (D,) or (C,)
+    return ((x - np.expand_dims(mean, axis)) ** 2).mean(axis=axis)   # (D,) or (C,)
 
 
+@validated(_check_normalize)
 def normalize(x, mean, var, eps=DEFAULT_EPS):
     """Step 3: subtract the mean, divide by the standard deviation (with ``eps`` inside the root).
 
     Parameters
     ----------
     x : (N, D) or (N, H, W, C) ndarray
-    mean, var : ndarray broadcastable to ``x`` -- the feature shape ``(D,)`` / ``(C,)``
-    eps : float >= 0
-        Keeps the denominator away from zero; matters only when ``var`` is comparable to it.
+    mean, var : ndarray broadcastable to ``x`` -- e.g. (D,), or (1, 1, 1, C) for maps. They need not be
+        x's own statistics: at inference they are the moving averages.
+    eps : float >= 0 -- keeps the denominator away from zero; matters only when var is comparable to it
 
     Returns
     -------
-    x_hat : ndarray, the shape of ``x``
+    x_hat : ndarray, the shape of x
 
     Notes
     -----
-    x_hat = (x - mu) / sqrt(var + eps). Each feature then has mean 0 and variance var / (var + eps):
-    just under 1, and much less than 1 when var is tiny.
+    x_hat = (x - mu) / sqrt(var + eps). With x's own statistics each feature then has mean 0 and variance
+    var / (var + eps): just under 1, and much less than 1 when var is tiny.
     """
-    x = check_batch(x)
-    eps = check_eps(eps)
-    mean = as_array(mean, "mean")
-    var = as_array(var, "var")
-    for name, stat in (("mean", mean), ("var", var)):
-        check_finite(stat, name)
-        try:
-            ok = np.broadcast_shapes(stat.shape, x.shape) == x.shape
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValueError(f"{name} has shape {stat.shape}; expected a shape that broadcasts to x's {x.shape}")
-    if (var < 0).any():
-        raise ValueError("var contains negative values; a variance is >= 0")
-    if eps == 0 and (var == 0).any():
-        raise ValueError(
-            f"eps=0 and {int((var == 0).sum())} feature(s) have zero variance: x_hat would be 0/0 = NaN. "
-            "Use eps > 0 (Keras uses 1e-3)."
-        )
-    return (x - mean) / np.sqrt(var + eps)
+    return (x - mean) / np.sqrt(var + eps)                     # shape of x
 
 
+@validated(_check_scale_and_shift)
 def scale_and_shift(x_hat, gamma, beta):
     """Step 4: give the layer its freedom back with a learnable scale ``gamma`` and shift ``beta``.
 
     Parameters
     ----------
-    x_hat : ndarray, the normalized batch
+    x_hat : ndarray -- the normalized batch
     gamma, beta : scalar or ndarray broadcastable to ``x_hat`` (the feature shape)
 
     Returns
     -------
-    y : ndarray, the shape of ``x_hat``
+    y : ndarray, the shape of x_hat
 
     Notes
     -----
     y = gamma * x_hat + beta: each feature then has mean beta and std |gamma| * std(x_hat).
     """
-    x_hat = check_batch(x_hat, "x_hat")
-    out = []
-    for name, p in (("gamma", gamma), ("beta", beta)):
-        p = as_array(p, name)
-        check_finite(p, name)
-        try:
-            ok = np.broadcast_shapes(p.shape, x_hat.shape) == x_hat.shape
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValueError(f"{name} has shape {p.shape}; expected a shape that broadcasts to x_hat's {x_hat.shape}")
-        out.append(p)
-    gamma, beta = out
-    return gamma * x_hat + beta
+    return gamma * x_hat + beta                                # shape of x_hat
 
+
+# --- Algorithm 1 ----------------------------------------------------------------------------------
 
 class BatchNormResult(NamedTuple):
     """What ``batch_norm`` returns: the output and every intermediate."""
@@ -165,6 +173,7 @@ class BatchNormResult(NamedTuple):
     x_hat: np.ndarray  #: normalized batch, shape of x
 
 
+@validated(_check_batch_norm)
 def batch_norm(x, gamma=1.0, beta=0.0, eps=DEFAULT_EPS, axis=0):
     """Algorithm 1: the four steps in order, with every intermediate returned.
 
@@ -186,19 +195,38 @@ def batch_norm(x, gamma=1.0, beta=0.0, eps=DEFAULT_EPS, axis=0):
     >>> y.ravel().tolist(), mu.tolist(), var.tolist()
     ([-1.0, 1.0], [2.0], [1.0])
     """
-    x = check_batch(x)
-    axes = check_axes(axis, x.ndim)
-    features = feature_shape(x.shape, axes)
-    gamma = check_param(gamma, features, "gamma")
-    beta = check_param(beta, features, "beta")
-    eps = check_eps(eps)
-
-    mu = batch_mean(x, axes)                                     # (D,)
-    var = batch_variance(x, mu, axes)                            # (D,)
-    x_hat = normalize(x, _expand(mu, axes), _expand(var, axes), eps)  # shape of x
-    y = scale_and_shift(x_hat, _expand_param(gamma, axes), _expand_param(beta, axes))
+    mu = batch_mean.math(x, axis)                                         # (D,)
+    var = batch_variance.math(x, mu, axis)                                # (D,)
+    x_hat = normalize.math(x, _keep(mu, axis), _keep(var, axis), eps)     # shape of x
+    y = scale_and_shift.math(x_hat, _keep(gamma, axis), _keep(beta, axis))  # shape of x
     return BatchNormResult(y, mu, var, x_hat)
 
 
-def _expand_param(p, axes):
-    return p if p.ndim == 0 else _expand(p, axes)
+# --- shapes ----------------------------------------------------------------------------------------
+
+def feature_shape(shape, axes):
+    """The shape left after reducing ``axes`` of ``shape``: ``(N, H, W, C)``, (0, 1, 2) -> ``(C,)``."""
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+def _keep(stat, axes):
+    """Put the reduced axes back as size-1 axes so a (C,) statistic broadcasts against (N, H, W, C)."""
+    return stat if np.ndim(stat) == 0 else np.expand_dims(stat, axes)
+
+
+def _check_statistic(stat, name, expected, axis):
+    stat = _checks.check_finite(_checks.as_array(stat, name), name)
+    if stat.shape != expected:
+        raise ValueError(f"{name} has shape {stat.shape}; expected the feature shape {expected} for axis={axis!r}")
+    return stat
+
+
+def _refuse_zero_variance(zero):
+    if np.any(zero):
+        raise ValueError(f"eps=0 and {int(np.sum(zero))} feature(s) have zero variance: x_hat would be 0/0 = NaN. "
+                         f"Use eps > 0 (Keras uses {DEFAULT_EPS:g}).")
+
+
+def _tiny_variance(mean):
+    """A variance this small is rounding noise around ``mean``: (a few ulps of |mean|) squared."""
+    return (8 * np.finfo(np.float64).eps * np.abs(mean)) ** 2

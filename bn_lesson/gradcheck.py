@@ -1,6 +1,8 @@
 """Checking a backward pass the CS231n way: central differences and one relative-error number."""
 import numpy as np
 
+from ._checks import check_number
+
 
 def numerical_gradient(f, p, h=1e-6):
     """Central differences of the scalar ``f()`` with respect to every entry of the array ``p``.
@@ -19,10 +21,9 @@ def numerical_gradient(f, p, h=1e-6):
     -----
     df/dp_i ~ (f(p + h e_i) - f(p - h e_i)) / (2 h). Two calls of ``f`` per entry: use small arrays.
     """
-    if not (isinstance(h, (int, float)) and h > 0):
-        raise ValueError(f"h must be a number > 0, got {h!r}")
+    h = check_number(h, "h", low=0.0, low_open=True)
     if not (isinstance(p, np.ndarray) and np.issubdtype(p.dtype, np.floating)):
-        raise ValueError("p must be a float ndarray (it is nudged in place)")
+        raise TypeError(f"p must be a float ndarray (it is nudged in place), got {type(p).__name__}")
     grad = np.zeros_like(p)
     for i in np.ndindex(p.shape):
         old = p[i]

@@ -20,5 +20,5 @@ def test_rel_error_is_scale_free_and_zero_for_equal_arrays():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="h must be"):
         numerical_gradient(lambda: 0.0, np.ones(2), h=0)
-    with pytest.raises(ValueError, match="p must be a float ndarray"):
+    with pytest.raises(TypeError, match="p must be a float ndarray"):
         numerical_gradient(lambda: 0.0, np.ones(2, dtype=int))
