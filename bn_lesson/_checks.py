@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 
 _ROUNDING = 8 * np.finfo(np.float64).eps   # spread below this many relative units counts as none
+_SQUARE_LIMIT = 1e150   # squares of larger values (a variance) overflow float64's ~1.8e308
 
 
 def validated(check):
@@ -164,12 +165,10 @@ def constant_features(x, axes):
 
     A feature counts as constant when its spread (max - min) is within a few rounding errors of its largest
     absolute value: ``np.full(3, 0.1)`` is constant even though its computed variance is ~1e-34, not 0.
+    A spread below 1e-150 counts too: its square (the variance) underflows float64 to 0.
     """
     spread = x.max(axis=axes) - x.min(axis=axes)
-    return spread <= _ROUNDING * np.abs(x).max(axis=axes)
-
-
-_SQUARE_LIMIT = 1e150   # squares of larger values (a variance) overflow float64's ~1.8e308
+    return (spread <= _ROUNDING * np.abs(x).max(axis=axes)) | (spread < 1 / _SQUARE_LIMIT)
 
 
 def check_squarable(x, name="x"):

@@ -17,16 +17,13 @@ import copy
 
 import numpy as np
 
-from ._checks import as_array, check_batch, check_finite
+from . import _checks
+from ._checks import validated
+from .constants import DEFAULT_MOMENTUM
 from .layer import BatchNorm
 
 
-def _check_momentum(momentum):
-    if not (isinstance(momentum, (int, float, np.floating)) and 0 <= momentum < 1):
-        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
-    return float(momentum)
-
-
+@validated(lambda a: _check_population(**a))
 def population_statistics(batches, correct=True):
     """Population mean and variance from K mini-batches of size m (Algorithm 2, steps 8-10).
 
@@ -46,13 +43,8 @@ def population_statistics(batches, correct=True):
     A batch variance divides by m, so on average it is (m - 1) / m of the true variance; the correction
     undoes that. Here m counts every value a batch variance is taken over (m * H * W for maps).
     """
-    batches = check_batch(batches, "batches")
-    if batches.ndim < 3:
-        raise ValueError(f"batches must be (K, m, D) (K batches of m examples), got shape {batches.shape}")
     axes = tuple(range(1, batches.ndim - 1))                       # reduce within each batch
-    m = int(np.prod([batches.shape[a] for a in axes]))
-    if correct and m < 2:
-        raise ValueError("batches of a single value cannot give an unbiased variance (m / (m - 1) with m = 1)")
+    m = int(np.prod([batches.shape[a] for a in axes]))              # values per batch statistic
     batch_means = batches.mean(axis=axes)                          # (K, D)
     batch_vars = batches.var(axis=axes)                            # (K, D), biased: divides by m
     mean = batch_means.mean(axis=0)                                # (D,)
@@ -60,7 +52,8 @@ def population_statistics(batches, correct=True):
     return mean, var
 
 
-def moving_average(values, momentum=0.99, start=0.0):
+@validated(lambda a: _check_moving_average(**a))
+def moving_average(values, momentum=DEFAULT_MOMENTUM, start=0.0):
     """Keras' moving average of a sequence of batch statistics, after every update.
 
     Parameters
@@ -78,10 +71,6 @@ def moving_average(values, momentum=0.99, start=0.0):
     moving_k = momentum * moving_{k-1} + (1 - momentum) * values_k, so after k updates ``start`` still
     weighs momentum**k, and value j weighs (1 - momentum) * momentum**(k - j).
     """
-    values = check_batch(values, "values")
-    momentum = _check_momentum(momentum)
-    start = as_array(start, "start")
-    check_finite(start, "start")
     out = np.empty((values.shape[0] + 1,) + values.shape[1:])
     out[0] = start
     for k, v in enumerate(values, start=1):
@@ -89,12 +78,14 @@ def moving_average(values, momentum=0.99, start=0.0):
     return out
 
 
-def steps_to_converge(momentum=0.99, tol=0.01):
+@validated(lambda a: dict(momentum=_checks.check_momentum(a["momentum"]),
+                          tol=_checks.check_number(a["tol"], "tol", 0.0, 1.0, low_open=True, high_open=True)))
+def steps_to_converge(momentum=DEFAULT_MOMENTUM, tol=0.01):
     """How many updates until the starting value weighs less than ``tol`` in a moving average.
 
     Parameters
     ----------
-    momentum : float in (0, 1)
+    momentum : float in [0, 1)
     tol : float in (0, 1) -- e.g. 0.01: the start contributes under 1 %
 
     Returns
@@ -107,11 +98,8 @@ def steps_to_converge(momentum=0.99, tol=0.01):
     over roughly the last 1 / (1 - momentum) = 100 batches, which is how fast it can follow a drifting
     statistic.
     """
-    momentum = _check_momentum(momentum)
     if momentum == 0:
         return 1
-    if not (0 < tol < 1):
-        raise ValueError(f"tol must be in (0, 1), got {tol!r}")
     n = int(np.floor(np.log(tol) / np.log(momentum))) + 1
     while n > 1 and momentum ** (n - 1) < tol:  # guard against rounding in the logarithms
         n -= 1
@@ -120,6 +108,7 @@ def steps_to_converge(momentum=0.99, tol=0.01):
     return n
 
 
+@validated(lambda a: _check_fold(**a))
 def fold_bn(W, b, layer):
     """Fold an inference-mode batch norm into the affine layer before it.
 
@@ -139,18 +128,11 @@ def fold_bn(W, b, layer):
     gamma * (x W + b - mu) / sqrt(var + eps) + beta = x (W * s) + ((b - mu) * s + beta).
     Only valid for inference: in training mode the statistics change with every batch.
     """
-    W, b = as_array(W, "W"), as_array(b, "b")
-    check_finite(W, "W")
-    check_finite(b, "b")
-    if not isinstance(layer, BatchNorm):
-        raise ValueError(f"layer must be a BatchNorm, got {type(layer).__name__}")
-    if W.ndim != 2 or W.shape[1] != layer.n_features or b.shape != (layer.n_features,):
-        raise ValueError(f"W must be (D_in, {layer.n_features}) and b ({layer.n_features},) to match the layer; "
-                         f"got W {W.shape}, b {b.shape}")
     s = layer.gamma / np.sqrt(layer.moving_var + layer.eps)    # (D,)
     return W * s, (b - layer.moving_mean) * s + layer.beta     # (D_in, D), (D,)
 
 
+@validated(lambda a: _check_coupling(**a))
 def batch_coupling(layer, x, batchmates, training):
     """One example's output when it shares its batch with different batch-mates.
 
@@ -171,13 +153,55 @@ def batch_coupling(layer, x, batchmates, training):
     In inference mode every row is identical: the output depends on x alone. In training mode it is
     not, because the batch mean and variance depend on the batch-mates.
     """
-    x = check_batch(x, "x")
-    batchmates = check_batch(batchmates, "batchmates")
-    if x.ndim != 1 or batchmates.ndim != 3 or batchmates.shape[2] != x.shape[0]:
-        raise ValueError(f"x must be (D,) and batchmates (K, m - 1, D); got {x.shape} and {batchmates.shape}")
     scratch = copy.deepcopy(layer)
     rows = []
     for mates in batchmates:
         out, _ = scratch.forward(np.vstack([x[None, :], mates]), training)
         rows.append(out[0])
     return np.array(rows)
+
+
+# --- checks at the public boundary ------------------------------------------------------------------
+
+def _check_population(batches, correct):
+    batches = _checks.check_batch(batches, "batches")
+    if batches.ndim < 3:
+        raise ValueError(f"batches must be (K, m, D) (K batches of m examples), got shape {batches.shape}")
+    correct = _checks.check_bool(correct, "correct")
+    if correct and np.prod(batches.shape[1:-1]) < 2:
+        raise ValueError("batches of a single value cannot give an unbiased variance (m / (m - 1) with m = 1)")
+    return dict(batches=_checks.check_squarable(batches, "batches"), correct=correct)
+
+
+def _check_moving_average(values, momentum, start):
+    values = _checks.check_batch(values, "values")
+    start = _checks.check_finite(_checks.as_array(start, "start"), "start")
+    if start.ndim != 0 and start.shape != values.shape[1:]:
+        raise ValueError(f"start has shape {start.shape}; expected a scalar or one value per feature "
+                         f"{values.shape[1:]} (values is {values.shape})")
+    return dict(values=values, momentum=_checks.check_momentum(momentum), start=start)
+
+
+def _check_fold(W, b, layer):
+    if not isinstance(layer, BatchNorm):
+        raise TypeError(f"layer must be a BatchNorm, got {type(layer).__name__}")
+    W = _checks.check_finite(_checks.as_array(W, "W"), "W")
+    b = _checks.check_finite(_checks.as_array(b, "b"), "b")
+    if W.ndim != 2 or W.shape[1] != layer.n_features or b.shape != (layer.n_features,):
+        raise ValueError(f"W must be (D_in, {layer.n_features}) and b ({layer.n_features},) to match the layer; "
+                         f"got W {W.shape}, b {b.shape}")
+    if (layer.moving_var < 0).any() or not np.isfinite(layer.moving_var).all():
+        raise ValueError("layer.moving_var must be finite and >= 0 (it is a variance)")
+    if layer.eps == 0 and (layer.moving_var == 0).any():
+        raise ValueError("layer has eps=0 and a moving variance of 0: the folded weights would be infinite")
+    return dict(W=W, b=b, layer=layer)
+
+
+def _check_coupling(layer, x, batchmates, training):
+    if not callable(getattr(layer, "forward", None)):
+        raise TypeError(f"layer must have a forward(batch, training) method, got {type(layer).__name__}")
+    x = _checks.check_batch(x, "x")
+    batchmates = _checks.check_batch(batchmates, "batchmates")
+    if x.ndim != 1 or batchmates.ndim != 3 or batchmates.shape[2] != x.shape[0]:
+        raise ValueError(f"x must be (D,) and batchmates (K, m - 1, D); got {x.shape} and {batchmates.shape}")
+    return dict(layer=layer, x=x, batchmates=batchmates, training=_checks.check_bool(training, "training"))

@@ -98,8 +98,24 @@ def test_fold_bn_validates():
     W, b, layer = trained_bn_layer(np.random.default_rng(4))
     with pytest.raises(ValueError, match="W must be"):
         fold_bn(W.T, b, layer)
-    with pytest.raises(ValueError, match="layer must be"):
+    with pytest.raises(TypeError, match="layer must be a BatchNorm"):
         fold_bn(W, b, "bn")
+    layer.moving_var[0] = -1.0
+    with pytest.raises(ValueError, match="moving_var must be finite and >= 0"):
+        fold_bn(W, b, layer)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: steps_to_converge(0, tol=5), ValueError, "tol must be a finite number in"),
+    (lambda: steps_to_converge("0.9"), TypeError, "momentum must be a number"),
+    (lambda: moving_average(np.ones((5, 3)), start=np.zeros(2)), ValueError, "start has shape"),
+    (lambda: moving_average(np.ones((5, 3)), start=None), TypeError, "start must be a numeric array"),
+    (lambda: population_statistics(np.ones((2, 3, 1)), correct="yes"), TypeError, "correct must be True or False"),
+    (lambda: batch_coupling(None, np.ones(2), np.ones((3, 1, 2)), True), TypeError, "layer must have a forward"),
+])
+def test_unclear_inputs_get_errors_naming_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
 
 
 def blobs(rng, n=240):

@@ -75,13 +75,42 @@ def test_keras_defaults():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: BatchNorm(0), "n_features must be a positive int"),
+    (lambda: BatchNorm(0), "n_features must be an int >= 1"),
     (lambda: BatchNorm(3, momentum=1.0), "momentum must be"),
     (lambda: BatchNorm(3, eps=-1), "eps must be"),
     (lambda: BatchNorm(3).forward(np.ones((4, 2)), training=True), "this layer expects 3"),
-    (lambda: BatchNorm(3).forward(np.ones((4, 3)), training="yes"), "training must be True or False"),
+    (lambda: BatchNorm(3).forward(np.ones(3), training=True), "features on the last axis"),
     (lambda: BatchNorm(2).backward(np.ones((3, 2)), BatchNorm(2).forward(np.eye(2), True)[1]), "dout has shape"),
 ])
 def test_bad_arguments_are_named(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: BatchNorm(True), "n_features must be an int"),
+    (lambda: BatchNorm(2.0), "n_features must be an int"),
+    (lambda: BatchNorm(3, momentum="0.9"), "momentum must be a number"),
+    (lambda: BatchNorm(3).forward(np.ones((4, 3)), training="yes"), "training must be True or False"),
+    (lambda: BatchNorm(2).backward(np.ones((3, 2)), None), "cache must be the BatchNormCache"),
+    (lambda: BatchNorm(2).backward(np.ones((3, 2)), (1, 2, 3, 4)), "cache must be the BatchNormCache"),
+])
+def test_a_wrong_kind_of_argument_is_a_type_error(make, message):
+    with pytest.raises(TypeError, match=message):
+        make()
+
+
+def test_a_cache_from_another_layer_is_refused():
+    _, cache = BatchNorm(3).forward(np.eye(3), training=True)
+    with pytest.raises(ValueError, match="cache is from a layer with 3 features"):
+        BatchNorm(2).backward(np.ones((3, 3)), cache)
+
+
+@pytest.mark.parametrize("value", [0.1, 0.3, 1e-7, 123.456, -2.2e8])
+def test_a_failed_call_changes_no_state(value):
+    """eps=0 and a constant feature (whatever its magnitude): refused before the moving averages move."""
+    layer = BatchNorm(2, eps=0)
+    x = np.column_stack([np.full(4, value), np.arange(4.0)])
+    with pytest.raises(ValueError, match="constant feature"):
+        layer.forward(x, training=True)
+    assert layer.moving_mean.tolist() == [0, 0] and layer.moving_var.tolist() == [1, 1]
