@@ -141,6 +141,14 @@ def check_bool(value, name):
     return bool(value)
 
 
+def check_rng(rng, name="rng"):
+    """``rng`` is a ``numpy.random.Generator``: randomness is passed in, never global."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator (np.random.default_rng(seed)), "
+                        f"got {type(rng).__name__}")
+    return rng
+
+
 def check_param(p, feature_shape, name):
     """``gamma``/``beta``: a finite scalar or an array of the normalized feature shape."""
     p = check_finite(as_array(p, name), name)

@@ -3,6 +3,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._checks import check_bool, check_choice, check_number, check_positive_int, check_rng
+
 
 class Dataset(NamedTuple):
     X: np.ndarray         #: (N, D) features
@@ -47,8 +49,7 @@ def digits_split(seed=0, test_size=0.3):
     """
     from sklearn.model_selection import train_test_split
 
-    if not (isinstance(test_size, float) and 0 < test_size < 1):
-        raise ValueError(f"test_size must be a float in (0, 1), got {test_size!r}")
+    test_size = check_number(test_size, "test_size", 0.0, 1.0, low_open=True, high_open=True)
     X, y = digits_pixels()
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
     mean = X_train.mean(axis=0)  # (64,)
@@ -70,12 +71,11 @@ def digits_shuffled(rng, n_test=500, images=False):
     y_train : (1797 - n_test,) int32 array of labels 0-9
     x_test, y_test : the same for the n_test held-out examples
     """
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng, images = check_rng(rng), check_bool(images, "images")
     X, y = digits_pixels()
     n = len(y)
-    if not isinstance(n_test, (int, np.integer)) or not 0 < n_test < n:
-        raise ValueError(f"n_test must be an int in (0, {n}), got {n_test!r}")
+    if check_positive_int(n_test, "n_test") >= n:
+        raise ValueError(f"n_test must be an int in [1, {n - 1}], got {n_test!r}")
     order = rng.permutation(n)
     x = X[order].astype(np.float32)  # (N, 64)
     if images:
@@ -128,14 +128,8 @@ def sample_distribution(kind, n, rng, n_features=1):
     -------
     x : (n, n_features) ndarray of float
     """
-    if kind not in DISTRIBUTIONS:
-        raise ValueError(f"kind must be one of {DISTRIBUTIONS}, got {kind!r}")
-    for name, value in (("n", n), ("n_features", n_features)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    shape = (int(n), int(n_features))
+    kind, rng = check_choice(kind, "kind", DISTRIBUTIONS), check_rng(rng)
+    shape = (check_positive_int(n, "n"), check_positive_int(n_features, "n_features"))
     if kind == "normal":
         return 3.0 + 2.0 * rng.standard_normal(shape)
     if kind == "skewed":

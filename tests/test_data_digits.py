@@ -28,11 +28,12 @@ def test_shuffled_shapes_dtypes_and_images_view():
     np.testing.assert_array_equal(imgs.reshape(len(imgs), -1), x_tr)  # same rng, same split
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: digits_split(0, test_size=2), "test_size must be"),
-    (lambda: digits_shuffled(0), "rng must be a numpy.random.Generator"),
-    (lambda: digits_shuffled(np.random.default_rng(0), n_test=5000), "n_test must be"),
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: digits_split(0, test_size=2), ValueError, "test_size must be"),
+    (lambda: digits_shuffled(0), TypeError, "rng must be a numpy.random.Generator"),
+    (lambda: digits_shuffled(np.random.default_rng(0), n_test=5000), ValueError, "n_test must be"),
+    (lambda: digits_shuffled(np.random.default_rng(0), n_test=True), TypeError, "n_test must be an int"),
 ])
-def test_bad_arguments(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
         call()

@@ -53,14 +53,14 @@ def test_features_are_independent_draws():
     assert not np.allclose(x[:, 0], x[:, 1])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"kind": "uniform"}, "kind must be one of"),
-    ({"n": 0}, "n must be an int >= 1"),
-    ({"n": 2.5}, "n must be an int >= 1"),
-    ({"n_features": 0}, "n_features must be an int >= 1"),
-    ({"rng": 0}, "rng must be a numpy.random.Generator"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"kind": "uniform"}, ValueError, "kind must be one of"),
+    ({"n": 0}, ValueError, "n must be an int >= 1"),
+    ({"n": 2.5}, TypeError, "n must be an int >= 1"),
+    ({"n_features": 0}, ValueError, "n_features must be an int >= 1"),
+    ({"rng": 0}, TypeError, "rng must be a numpy.random.Generator"),
 ])
-def test_invalid_arguments_name_the_argument(kwargs, match):
+def test_invalid_arguments_name_the_argument(kwargs, error, match):
     args = {"kind": "normal", "n": 5, "rng": np.random.default_rng(0), "n_features": 1} | kwargs
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         sample_distribution(**args)
