@@ -9,10 +9,11 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
+from bn_lesson.norm_axes import shared_statistics_mask
 from bn_lesson.viz import diagrams as figures
 from bn_lesson.viz.plots import STAGE_COLORS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -62,10 +63,19 @@ def test_where_bn_goes_makes_its_own_axes_when_none_is_given():
     assert ax.figure is not None and not ax.axison
 
 
+def _shade_of(rgb, color):
+    """How much white is mixed into ``color`` to give ``rgb`` (0 = the colour itself), or None if ``rgb``
+    is not ``color`` mixed with white: then 1 - rgb is a multiple of 1 - color."""
+    left, right = 1 - np.asarray(rgb), 1 - np.asarray(to_rgb(color))
+    k = float(left @ right / (right @ right))
+    return 1 - k if np.allclose(left, k * right, atol=1e-6) else None
+
+
 def _highlighted(ax):
-    orange = np.array(figures._tint(STAGE_COLORS["normalized"], 0.25))
-    return [p for p in ax.patches
-            if isinstance(p, matplotlib.patches.Rectangle) and np.allclose(p.get_facecolor()[:3], orange)]
+    """The grid cells drawn in a strong shade of the normalized colour (the ones BN pools)."""
+    cells = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+    shades = [_shade_of(p.get_facecolor()[:3], STAGE_COLORS["normalized"]) for p in cells]
+    return [cell for cell, shade in zip(cells, shades) if shade is not None and shade < 0.5]
 
 
 def test_dense_axes_highlight_one_column_of_n_cells():
@@ -73,6 +83,10 @@ def test_dense_axes_highlight_one_column_of_n_cells():
     cells = _highlighted(ax)
     assert len(cells) == 5
     assert {round(c.get_x(), 6) for c in cells} == {round(cells[0].get_x(), 6)}  # one column
+    others = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle) and p.get_fill()
+              and p not in cells]
+    assert len(others) == 5 * 3 and all(_shade_of(p.get_facecolor()[:3], STAGE_COLORS["input"]) is not None
+                                        for p in others)  # the rest: a light shade of the input colour
 
 
 def test_conv_axes_highlight_one_channel_sheet_per_example():
@@ -88,25 +102,12 @@ def test_bn_axes_figure_has_two_panels_and_names_the_axes():
     assert "axis=0" in words and "axis=(0, 1, 2)" in words
 
 
-def test_plot_channel_stats_draws_before_and_after_in_stage_colours():
-    names = ["a", "b", "c"]
-    before = (np.array([1.0, 5.0, -2.0]), np.array([0.5, 2.0, 1.0]))
-    after = (np.zeros(3), np.ones(3))
-    ax = figures.plot_channel_stats(names, before, after)
-    assert [t.get_text() for t in ax.get_xticklabels()] == names
-    assert len(ax.containers) == 2
-    colors = [to_rgb(c.lines[0].get_color()) for c in ax.containers]
-    assert colors == [to_rgb(STAGE_COLORS["input"]), to_rgb(STAGE_COLORS["normalized"])]
-    np.testing.assert_allclose(ax.containers[1].lines[0].get_ydata(), 0)
-    with pytest.raises(ValueError, match="before/after"):
-        figures.plot_channel_stats(names, (np.zeros(2), np.ones(2)), after)
-
-
 def test_drawing_changes_no_global_style():
     before = dict(matplotlib.rcParams)
     figures.four_steps_figure()
     figures.draw_where_bn_goes()
     figures.bn_axes_figure()
+    figures.norm_axes_figure()
     assert dict(matplotlib.rcParams) == before
 
 
@@ -125,13 +126,22 @@ def test_make_images_writes_the_three_pictures_deterministically(tmp_path, capsy
     capsys.readouterr()
 
 
-def test_plot_maps_draws_each_map_on_a_symmetric_scale():
-    maps = [np.arange(16.0).reshape(4, 4), -np.ones((2, 3))]
-    axes = figures.plot_maps(maps, ["ramp", "flat"], colors=["red", "blue"])
-    assert len(axes) == 2
-    assert axes[0].images[0].get_clim() == (-15.0, 15.0)
-    assert "0.00 to 15.00" in axes[0].get_title() and "\u22121.00" in axes[1].get_title()
-    shared = figures.plot_maps(maps, ["ramp", "flat"], vmax=[20.0, 20.0])
-    assert [ax.images[0].get_clim() for ax in shared] == [(-20.0, 20.0)] * 2
-    with pytest.raises(ValueError, match="maps must be K two-dimensional"):
-        figures.plot_maps([np.ones(3)], ["a vector"])
+# -- batch, layer and group norm (chapter 10) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, channel", [("batch", 1), ("layer", 0), ("group", 2)])
+def test_norm_axes_highlight_the_visible_cells_of_the_mask(kind, channel):
+    shape = (4, 2, 3, 6)
+    mask = shared_statistics_mask(kind, shape, channel=channel, groups=3)
+    ax = figures.draw_norm_axes(kind, shape=shape, channel=channel, groups=3)
+    faces = [p for p in ax.patches if isinstance(p, matplotlib.patches.Polygon)]
+    lit = [p for p in faces if np.allclose(p.get_facecolor()[:3], to_rgb(STAGE_COLORS["normalized"]))]
+    n, h, w, c = shape
+    flat = mask.reshape(n, h * w, c)
+    visible = flat[:, 0, :].sum() + flat[:, :, c - 1].sum() + flat[0].sum()  # top, right and front faces
+    assert len(faces) == n * c + n * h * w + h * w * c and len(lit) == visible
+    assert ax.get_title().startswith(kind.capitalize() + " norm")
+
+
+def test_norm_axes_figure_has_three_panels():
+    fig = figures.norm_axes_figure()
+    assert [ax.get_title().split("\n")[0] for ax in fig.axes] == ["Batch norm", "Layer norm", "Group norm"]
