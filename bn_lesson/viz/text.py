@@ -7,6 +7,8 @@
 
 Plain strings: nothing here imports matplotlib.
 """
+import re
+
 from .._checks import check_batch
 from ..constants import DEFAULT_EPS, SIGMOID_FLAT
 from ..stages import STAGES
@@ -17,14 +19,22 @@ def format_number(value, spec=".3f", minus="-"):
 
     Parameters
     ----------
-    value : real number
+    value : real number (a Python or numpy scalar)
     spec : str -- a format spec, e.g. ".3f", ".2g"
     minus : str -- the minus sign to print; figures use the true minus sign "\u2212"
 
     Returns
     -------
     str
+
+    Notes
+    -----
+    A fixed-point spec ".Nf" prints ``round(value, N) + 0.0``, the idiom this replaces, digit for digit
+    (a numpy scalar rounds as ``np.round`` does: 4.0705 -> "4.070").
     """
+    fixed = re.fullmatch(r"\.(\d+)f", spec)
+    if fixed:
+        value = round(value, int(fixed.group(1))) + 0.0  # + 0.0 turns -0.0 into 0.0
     text = format(float(value), spec)
     if text.startswith("-") and float(text) == 0:
         text = text[1:]

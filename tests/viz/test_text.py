@@ -20,9 +20,11 @@ def test_format_number(value, spec, minus, want):
 
 
 def test_format_number_agrees_with_round_plus_zero():
-    """The idiom it replaces: f"{round(v, 3) + 0.0:.3f}"."""
-    for v in np.random.default_rng(0).normal(scale=0.01, size=2000):
+    """The idiom it replaces, f"{round(v, 3) + 0.0:.3f}", for Python floats and numpy scalars alike."""
+    values = np.random.default_rng(0).normal(scale=0.01, size=2000)
+    for v in [*values, *values.tolist(), np.float64(4.0705), 4.0705, np.float64(-0.0004)]:
         assert format_number(v) == f"{round(v, 3) + 0.0:.3f}"
+    assert format_number(np.float64(4.0705)) == "4.070"  # numpy rounds the scaled value half to even
 
 
 def test_format_batch_has_rows_mean_and_std():
