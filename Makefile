@@ -33,7 +33,7 @@ test: $(STAMP)
 
 ## html: build the static HTML book in site/ from the stored notebooks; open site/index.html (reads offline)
 html: $(STAMP)
-	$(BIN)/python scripts/build_site.py
+	$(BIN)/python -m tools.site.build_site
 
 ## browser: install Debian's Chromium for the browser tests when it is missing (as root, with apt-get)
 browser:
@@ -54,25 +54,25 @@ CHROMIUM_SETUP = if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1
 
 ## execute: re-run every notebook top to bottom in a fresh kernel, storing outputs and widget state
 execute: $(STAMP)
-	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+	$(BIN)/python -m tools.execute_notebooks notebooks/*.ipynb
 
-## images: re-draw the course diagrams (images/*.png) from bn_lesson/figures.py
+## images: re-draw the course diagrams (images/*.png) from bn_lesson/viz/diagrams.py
 images: $(STAMP)
-	$(BIN)/python scripts/make_images.py images
+	$(BIN)/python -m tools.make_images images
 
 ## demo: the classroom dashboard as a Voila app, code hidden, on http://127.0.0.1:8866 (PRESENTER=1: projector-sized)
 DEMO_PORT ?= 8866
 demo: $(STAMP)
-	$(BIN)/python scripts/demo_app.py --port $(DEMO_PORT) $(if $(PRESENTER),--presenter)
+	$(BIN)/python -m tools.demo.demo_app --port $(DEMO_PORT) $(if $(PRESENTER),--presenter)
 
 ## slides: one reveal.js deck per chapter in slides/, everything served from there (SLIDES_PORT= only builds)
 SLIDES_PORT ?= 8000
 slides: $(STAMP)
-	$(BIN)/python scripts/build_slides.py $(if $(SLIDES_PORT),--serve $(SLIDES_PORT))
+	$(BIN)/python -m tools.slides.build_slides $(if $(SLIDES_PORT),--serve $(SLIDES_PORT))
 
 ## bench: time the explorer, the browser round trip, each notebook under nbval and the lab start; writes bench/RESULTS.md
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m tools.bench.bench
 
 clean-venv:
 	rm -rf $(VENV)

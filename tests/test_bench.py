@@ -1,13 +1,11 @@
 """The benchmark script's pieces that are not timings: budgets per chapter kind, the lab command, the table."""
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from tools.bench import bench
 
-import bench  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -26,6 +24,6 @@ def test_lab_command_is_make_labs_jupyter_line_on_the_given_port():
 
 
 def test_table_is_markdown():
-    text = bench.table([("a", "1 ms", "<= 2 ms", bench._verdict(1, 2)), ("b", "3 ms", "<= 2 ms", bench._verdict(3, 2))])
+    text = bench.table([("a", "1 ms", "<= 2 ms", bench.verdict(1, 2)), ("b", "3 ms", "<= 2 ms", bench.verdict(3, 2))])
     assert text.splitlines()[:2] == ["| what | measured | budget | verdict |", "|---|---|---|---|"]
     assert "| a | 1 ms | <= 2 ms | within |" in text and "**OVER**" in text

@@ -1,13 +1,8 @@
 """The demo app in a real browser: it loads with no outside request, a slider moves, the figure changes."""
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import demo_app  # noqa: E402
-from harness import Steps, free_port  # noqa: E402
+from harness import Steps, free_port
+from tools.demo import demo_app
 
 
 def test_demo_app_loads_and_the_gamma_slider_changes_the_figure(browser, artifacts):

@@ -1,6 +1,6 @@
 """Benchmark the explorer widget: slider value -> new figure rendered (PNG bytes in the Image widget).
 
-    .venv/bin/python scripts/bench_explorer.py            # prints a table, writes bench/explorer.md
+    .venv/bin/python -m tools.bench.bench_explorer        # prints a table, writes bench/explorer.md
 
 For each batch size (1k, 10k, 100k samples) it builds the widget, then moves the sliders the way a
 learner does -- gamma, beta and eps in turn, 3 x ``--repeats`` moves -- timing each assignment
@@ -101,7 +101,7 @@ def main():
     header = [
         "# Explorer widget update latency",
         "",
-        f"Measured by `scripts/bench_explorer.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+        f"Measured by `tools/bench/bench_explorer.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}, "
         f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min; the machine is shared).",
         f"Picture: {width} x {height}, about {png_bytes / 1024:.0f} KiB of PNG per update.",

@@ -1,6 +1,6 @@
 """Draw the course's diagrams into images/ (``make images``).
 
-    python scripts/make_images.py [output_dir]
+    python -m tools.make_images [output_dir]
 
 The pictures are made by code in ``bn_lesson.viz.diagrams`` so they can be re-drawn, reviewed and changed like
 any other source. The output is deterministic: fixed data, fixed size, no timestamps in the PNGs.

@@ -1,8 +1,8 @@
 """Build one reveal.js slide deck per chapter, with every script and style served from slides/ itself.
 
-    python scripts/build_slides.py                 # every notebooks/NN_*.ipynb -> slides/NN_*.slides.html
-    python scripts/build_slides.py --serve 8000    # ... then serve slides/ on http://127.0.0.1:8000
-    python scripts/build_slides.py notebooks/03_*.ipynb
+    python -m tools.slides.build_slides                 # every notebooks/NN_*.ipynb -> slides/NN_*.slides.html
+    python -m tools.slides.build_slides --serve 8000    # ... then serve slides/ on http://127.0.0.1:8000
+    python -m tools.slides.build_slides notebooks/03_*.ipynb
 
 ``jupyter nbconvert --to slides`` loads reveal.js, require.js, jQuery and MathJax from CDNs when a deck
 is opened (and would add the ipywidgets manager and mermaid from CDNs too). Here nothing is loaded from
@@ -15,7 +15,7 @@ Decks show what the chapters store: code, printed results and static figures. Li
 slide material (a deck has no kernel, and RISE renders ipywidgets 8 only as text; every widget cell in a
 chapter is followed by a static figure of the same lesson, and the live versions are in the demo app,
 ``make demo``): widget cells are skipped. Slide breaks come from each cell's ``slideshow`` metadata
-(``scripts/add_slide_metadata.py``); a cell without any gets the same rules in memory.
+(``tools/slides/add_slide_metadata.py``); a cell without any gets the same rules in memory.
 """
 import argparse
 import base64
@@ -35,11 +35,10 @@ from jinja2 import DictLoader
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import add_slide_metadata  # noqa: E402  (sibling scripts, not a package)
-import build_site  # noqa: E402
+from tools.site import build_site
+from tools.slides import add_slide_metadata
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "build" / "npm"
 OUT = ROOT / "slides"
 STATIC = "_static"
@@ -236,7 +235,7 @@ def main(argv=None):
     for deck, n in build(paths, args.out):
         print(f"{shown(deck)}: {n} slides")
     print(f"open {shown(args.out / 'index.html')}" + ("" if args.serve else
-          f", or serve it: python scripts/build_slides.py --serve 8000"))
+          f", or serve it: python -m tools.slides.build_slides --serve 8000"))
     if args.serve:
         serve(args.serve, args.out)
 

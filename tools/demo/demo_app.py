@@ -1,6 +1,6 @@
 """Serve the classroom dashboard (demo/dashboard.ipynb) as a Voila app on 127.0.0.1: ``make demo``.
 
-    python scripts/demo_app.py [--port 8866] [--presenter]
+    python -m tools.demo.demo_app [--port 8866] [--presenter]
 
 Voila runs the notebook in a fresh kernel for each visitor and shows its markdown and widgets with the
 code hidden. The command here is the one the tests start, so what they check is what ``make demo`` runs.
@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "demo" / "dashboard.ipynb"
 DEFAULT_PORT = 8866
 

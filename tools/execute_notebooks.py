@@ -1,6 +1,6 @@
 """Re-execute notebooks in place: top to bottom, one fresh kernel each, outputs and widget state stored.
 
-    python scripts/execute_notebooks.py notebooks/*.ipynb
+    python -m tools.execute_notebooks notebooks/*.ipynb
 
 This is the only way stored outputs are made (``make execute``). It refuses to save a notebook whose
 outputs contain stderr or an unexpected error, so log noise never reaches learners, nbval or the
@@ -56,9 +56,12 @@ def execute(path):
     return True
 
 
-if __name__ == "__main__":
-    paths = sys.argv[1:]
+def main(paths):
     if not paths:
-        sys.exit("usage: execute_notebooks.py NOTEBOOK.ipynb [...]")
+        sys.exit("usage: python -m tools.execute_notebooks NOTEBOOK.ipynb [...]")
     results = [execute(p) for p in paths]
-    sys.exit(0 if all(results) else 1)
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

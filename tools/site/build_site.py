@@ -1,6 +1,6 @@
 """Build the static HTML book in ``site/`` from the stored, executed notebooks (``make html``).
 
-    python scripts/build_site.py [--out site] [--notebooks notebooks]
+    python -m tools.site.build_site [--out site] [--notebooks notebooks]
 
 What it makes:
 
@@ -36,8 +36,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
 
-ROOT = Path(__file__).resolve().parents[1]
-ASSETS = Path(__file__).resolve().parent / "site_assets"
+ROOT = Path(__file__).resolve().parents[2]
+ASSETS = Path(__file__).resolve().parent / "assets"
 VENDOR_CACHE = ROOT / "build" / "vendor"
 REGISTRY = os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org").rstrip("/")
 

@@ -1,7 +1,7 @@
 """Give every chapter reveal.js slide metadata, computed from its cells; nothing else in the file changes.
 
-    python scripts/add_slide_metadata.py notebooks/*.ipynb          # write the metadata
-    python scripts/add_slide_metadata.py --check notebooks/*.ipynb  # exit 1 if any would change
+    python -m tools.slides.add_slide_metadata notebooks/*.ipynb          # write the metadata
+    python -m tools.slides.add_slide_metadata --check notebooks/*.ipynb  # exit 1 if any would change
 
 The rules (``slide_types``), so that a chapter turns into a deck without anyone marking cells by hand:
 
@@ -153,7 +153,7 @@ def main(argv=None):
             nbformat.write(nb, path)
         print(f"{path}: {summary}" + (f" ({changed} cells updated)" if changed else " (unchanged)"))
     if stale:
-        print(f"run: python scripts/add_slide_metadata.py {' '.join(map(str, stale))}", file=sys.stderr)
+        print(f"run: python -m tools.slides.add_slide_metadata {' '.join(map(str, stale))}", file=sys.stderr)
         return 1
     return 0
 
