@@ -2,9 +2,10 @@
 
     python -m tools.execute_notebooks notebooks/*.ipynb
 
-This is the only way stored outputs are made (``make execute``). It refuses to save a notebook whose
-outputs contain stderr or an unexpected error, so log noise never reaches learners, nbval or the
-static HTML.
+This is the only way stored outputs are made (``make execute``). The kernel starts as a learner's does
+(``tools/kernel.py``: the course's environment, compiled libraries' stderr left in the terminal), even where
+the kernelspec is not installed. It refuses to save a notebook whose outputs contain stderr or an unexpected
+error, so log noise never reaches learners, nbval or the static HTML.
 """
 import os
 import sys
@@ -14,8 +15,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("PYTHONHASHSEED", "0")
+from tools.kernel import KERNEL_ARGS, kernel_env
 
 
 def problems(nb):
@@ -40,6 +40,7 @@ def execute(path):
         nb,
         timeout=900,
         kernel_name="python3",
+        extra_arguments=KERNEL_ARGS,
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
         allow_errors=True,  # reported below, with the cell, instead of a bare traceback
@@ -59,6 +60,8 @@ def execute(path):
 def main(paths):
     if not paths:
         sys.exit("usage: python -m tools.execute_notebooks NOTEBOOK.ipynb [...]")
+    for name, value in kernel_env().items():  # the kernels inherit it, as under make
+        os.environ.setdefault(name, value)
     results = [execute(p) for p in paths]
     return 0 if all(results) else 1
 

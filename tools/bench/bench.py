@@ -40,6 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tools.kernel import kernel_env
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the browser-test harness (not a package)
 
@@ -177,8 +179,7 @@ def chapter_budget(path):
 def _pytest(args, timeout):
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2",
-                                                                                     PYTHONHASHSEED="0"))
+                          capture_output=True, text=True, timeout=timeout, env=dict(os.environ, **kernel_env()))
     seconds = time.perf_counter() - start
     summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= ")
     return seconds, proc.returncode, summary

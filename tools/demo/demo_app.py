@@ -5,7 +5,7 @@
 Voila runs the notebook in a fresh kernel for each visitor and shows its markdown and widgets with the
 code hidden. The command here is the one the tests start, so what they check is what ``make demo`` runs.
 
-Two settings of the kernel's environment, and why:
+Settings of the kernel's environment, and why (besides the course's, ``tools/kernel.env``):
 
 * ``OPENBLAS_NUM_THREADS=1`` -- the training comparison multiplies small matrices (32 x 64 by 64 x 64),
   where extra BLAS threads only wait on each other; on a busy two-core machine the default threads made
@@ -22,6 +22,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tools.kernel import kernel_env
+
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "demo" / "dashboard.ipynb"
 DEFAULT_PORT = 8866
@@ -34,7 +36,7 @@ def command(port=DEFAULT_PORT):
 
 
 def environment(presenter=False):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", TF_CPP_MIN_LOG_LEVEL="2")
+    env = {**kernel_env(), **os.environ, "OPENBLAS_NUM_THREADS": "1"}
     if presenter:
         env["BN_LESSON_PRESENTER"] = "1"
     return env
