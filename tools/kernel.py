@@ -80,9 +80,12 @@ def installed():
 
 
 def is_installed():
-    """Whether the ``python3`` kernel Jupyter finds starts the way :func:`kernel_spec` says."""
+    """Whether the ``python3`` kernel Jupyter finds starts the way :func:`kernel_spec` says: this environment's
+    interpreter (any of its names: ``python``, ``python3``), the same options, the same environment."""
     spec, found = kernel_spec(), installed() or {}
-    return all(found.get(key) == spec[key] for key in ("argv", "env"))
+    argv = found.get("argv") or [""]
+    same_python = Path(argv[0]).parent.resolve() == Path(spec["argv"][0]).parent.resolve()
+    return same_python and argv[1:] == spec["argv"][1:] and found.get("env") == spec["env"]
 
 
 def main(argv=None):
