@@ -1,4 +1,4 @@
-"""The course's diagrams, drawn by code (``scripts/make_images.py`` writes them to ``images/``).
+"""The course's diagrams, drawn by code (``tools/make_images.py`` writes them to ``images/``).
 
 * ``four_steps_figure`` -- Algorithm 1 on a small batch: input -> mean/variance -> x_hat -> y
 * ``draw_where_bn_goes`` -- where BN sits in a fully connected and in a convolutional block

@@ -1,6 +1,4 @@
 """The course diagrams build, return what they document, show the computed numbers, and change no global style."""
-import importlib.util
-from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -13,7 +11,6 @@ from bn_lesson.norm_axes import shared_statistics_mask
 from bn_lesson.viz import diagrams as figures
 from bn_lesson.viz.plots import STAGE_COLORS
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -112,11 +109,7 @@ def test_drawing_changes_no_global_style():
 
 
 def test_make_images_writes_the_three_pictures_deterministically(tmp_path, capsys):
-    # the script moves from scripts/ to tools/ (issue 12): test whichever this checkout has
-    script = next(p for p in (ROOT / "tools" / "make_images.py", ROOT / "scripts" / "make_images.py") if p.exists())
-    spec = importlib.util.spec_from_file_location("make_images", script)
-    make_images = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_images)
+    from tools import make_images
     make_images.main(tmp_path / "a")
     make_images.main(tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
