@@ -1,4 +1,4 @@
-"""The one place that runs a learner's function and judges what it returns.
+"""The one place that runs a learner's function: time limit, exits, exceptions, stubs, in-place changes.
 
 A checker (``check_*`` in the chapter modules) is a list of hidden ``Case``s and a *judge*; ``check`` does
 the rest, the same way for every exercise:
@@ -33,8 +33,9 @@ TIME_LIMIT = 10.0
 """Seconds the learner's function may take on one hidden case (every ``check_*`` takes ``time_limit=``)."""
 
 _NOT_ATTEMPTED = "not attempted yet \u2014 write your function above, then run this cell"
-_LIBRARY_DIRS = tuple({*(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")),
-                       os.path.dirname(os.path.dirname(os.path.abspath(__file__)))})
+_LIBRARY_DIRS = tuple({os.path.join(d, "") for d in (  # code here is not the learner's: numpy, TensorFlow, us
+    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")),
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))})
 
 
 class Case:

@@ -63,8 +63,8 @@ def _close(got, want, rtol, atol, broadcast=False):
         return bool(np.allclose(got, want, rtol=rtol, atol=atol))
 
 
-def compare(reference, cases, mistakes=(), *, parts=None, usual=None, shape_hint="", nan_hint="",
-            part_hints=None, broadcast=False, rtol=1e-5, atol=1e-6):
+def compare(reference, cases, mistakes=(), *, parts=None, usual=None, shape_hint="", part_hints=None,
+            broadcast=False, rtol=1e-5, atol=1e-6):
     """The judge for array answers: ``judge(case, answer)`` -> None when right, else the hint to print.
 
     Parameters
@@ -76,8 +76,8 @@ def compare(reference, cases, mistakes=(), *, parts=None, usual=None, shape_hint
     parts : names of the items of a tuple answer, e.g. ``("mean", "var")``; None for one array
     usual : {argument: values} -- fixed values a learner might write instead of using the argument, e.g.
         ``{"eps": (DEFAULT_EPS,)}``; tried as well as the other cases' (non-array) values
-    shape_hint, nan_hint : said after a wrong shape / a NaN or inf in the answer
-    part_hints : {part: hint} -- said when only that part is wrong and no mistake matches
+    shape_hint : said after a wrong shape
+    part_hints : {part: hint} -- said when that part has the wrong shape or numbers and no mistake matches
     broadcast : an answer that broadcasts to the right shape is fine (a scalar beta for one feature)
     rtol, atol : the tolerance (looser for float32 answers)
     """
@@ -114,7 +114,7 @@ def compare(reference, cases, mistakes=(), *, parts=None, usual=None, shape_hint
             if produced is not None and like(got, produced, want):
                 return hint
         hint = _ignored_argument(case, cases, usual, reference, lambda w: close(got, w), parts)
-        return hint or _difference(got, want, parts, shape_hint, nan_hint, part_hints, broadcast,
+        return hint or _difference(got, want, parts, shape_hint, part_hints, broadcast,
                                    lambda g, w: _close(g, w, rtol, atol, broadcast))
 
     return judge
@@ -178,19 +178,19 @@ def _ignored_argument(case, cases, usual, reference, matches, parts):
     return None
 
 
-def _difference(got, want, parts, shape_hint, nan_hint, part_hints, broadcast, close):
-    """Say how the answer differs when no known mistake explains it: shape, then NaN, then the numbers."""
-    items = [("your result", got, want, shape_hint)] if parts is None else [
-        (f"`{p}`", g, w, part_hints.get(p, shape_hint)) for p, g, w in zip(parts, got, want)]
+def _difference(got, want, parts, shape_hint, part_hints, broadcast, close):
+    """Say how the answer differs when no known mistake explains it: shape, then NaN or inf, then the numbers."""
+    items = [("your result", got, want, "")] if parts is None else [
+        (f"`{p}`", g, w, part_hints.get(p, "")) for p, g, w in zip(parts, got, want)]
     for label, g, w, hint in items:
         if not (g.shape == w.shape or (broadcast and _broadcasts(g.shape, w.shape))):
             expected = "one number" if w.ndim == 0 else f"shape {w.shape}"
             has = "is a single number" if g.ndim == 0 else f"has shape {g.shape}"
-            return f"{label} {has}; expected {expected}" + (f" \u2014 {hint}" if hint else "")
+            return f"{label} {has}; expected {expected}" + _dash(hint or shape_hint)
     for label, g, w, _ in items:
-        bad = ~np.isfinite(g)
-        if bad.any():
-            return f"{label} has {int(bad.sum())} NaN or inf value(s)" + (f" \u2014 {nan_hint}" if nan_hint else "")
+        bad = int((~np.isfinite(g)).sum())
+        if bad:
+            return f"{label} has {bad} NaN or inf value(s) \u2014 a 0/0, or a square root of a negative number?"
     for label, g, w, hint in items:
         if close(g, w):
             continue
@@ -200,10 +200,12 @@ def _difference(got, want, parts, shape_hint, nan_hint, part_hints, broadcast, c
         else:
             worst = np.unravel_index(np.argmax(np.abs(g - w)), w.shape)
             text = f"expected {w[worst]:.6g} at index {tuple(map(int, worst))}, got {g[worst]:.6g}"
-        if parts is None:
-            return text
-        return f"{label} is wrong: {text}" + (f" \u2014 {part_hints[label[1:-1]]}" if label[1:-1] in part_hints else "")
+        return text if parts is None else f"{label} is wrong: {text}" + _dash(hint)
     return "your result is not close enough to the right answer"
+
+
+def _dash(hint):
+    return f" \u2014 {hint}" if hint else ""
 
 
 def _broadcasts(shape, target):

@@ -5,6 +5,7 @@ runs it, so it imports Keras (only when called).
 """
 import numpy as np
 
+from ..activations import sigmoid
 from ._harness import TIME_LIMIT, Case, check
 from ._judges import first_line, one_number
 
@@ -25,10 +26,8 @@ def steps_to_reach(steps, accuracy, target):
 
 # -- check_bn_block ----------------------------------------------------------------------------------------
 
-_ORDER = "Dense -> BatchNormalization -> Activation"
-
-
 _KINDS = ("Dense", "BatchNormalization", "Activation")
+_ORDER = " -> ".join(_KINDS)
 
 
 def _kind(keras, layer):
@@ -146,7 +145,7 @@ def check_bn_block(fn, *, time_limit=TIME_LIMIT):
         h = inputs[units].astype(float) @ run["W"]                                     # (N, units)
         for mode, mean, var in (("training", h.mean(0), h.var(0)),
                                 ("inference", run["moving_mean"], run["moving_variance"])):
-            want = 1 / (1 + np.exp(-(run["gamma"] * (h - mean) / np.sqrt(var + run["eps"]) + run["beta"])))
+            want = sigmoid(run["gamma"] * (h - mean) / np.sqrt(var + run["eps"]) + run["beta"])
             if run[mode].shape != want.shape or not np.allclose(run[mode], want, atol=1e-4):
                 return (f"in {mode} mode your block does not compute sigmoid(gamma * (x W - mean) / sqrt(var + eps) "
                         f"+ beta); use keras.layers' own Dense, BatchNormalization and Activation unchanged")
