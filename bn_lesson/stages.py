@@ -50,6 +50,9 @@ def check_stages(stages, name="stages"):
     return tuple(stages)
 
 
+PARAM_LIMIT = 1e6   #: |gamma|, |beta| beyond this say nothing new, and their products overflow the statistics
+
+
 def _check_explore(a):
     x = check_batch(a["x"])
     if x.ndim == 2 and x.shape[1] == 1:
@@ -57,8 +60,8 @@ def _check_explore(a):
     if x.ndim != 1:
         raise ValueError(f"x must be one feature's batch, shape (N,) or (N, 1); got shape {x.shape}")
     a["x"] = check_squarable(x)
-    a["gamma"] = check_number(a["gamma"], "gamma")
-    a["beta"] = check_number(a["beta"], "beta")
+    a["gamma"] = check_number(a["gamma"], "gamma", -PARAM_LIMIT, PARAM_LIMIT)
+    a["beta"] = check_number(a["beta"], "beta", -PARAM_LIMIT, PARAM_LIMIT)
     a["eps"] = check_eps(a["eps"])
     a["activation"] = check_choice(a["activation"], "activation", ACTIVATIONS)
     return a
