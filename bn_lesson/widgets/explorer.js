@@ -8,6 +8,8 @@
 // redraws) for tests and benchmarks.
 
 const CONTROLS = ["gamma", "beta", "eps", "eps_zero", "dist", "batch_size", "activation"];
+const CONTROL_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End",
+                              " ", "Enter"]);
 
 function make(tag, props = {}, children = []) {
   const node = Object.assign(document.createElement(tag), props);
@@ -76,7 +78,8 @@ class Panel {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
     ctx.font = `${fontPx}px sans-serif`;
-    const pad = Math.ceil(fontPx * 0.9), bottom = height - Math.ceil(fontPx * 1.7);
+    // room at both ends for half a tick label ("−1.0", "3.04"), under the axis for a line of them
+    const pad = Math.ceil(fontPx * 1.6), bottom = height - Math.ceil(fontPx * 1.7);
     const left = pad, plotWidth = width - 2 * pad, plotHeight = bottom - 4;
     const px = (v) => left + ((v - lo) / (hi - lo)) * plotWidth;
     if (backdrop) {
@@ -219,6 +222,14 @@ class ExplorerView {
       nodes.push(b);
     }
     c.node = make("div", { className: "bn-controls" }, nodes);
+    // A host's keyboard shortcuts (JupyterLab's command mode takes the arrow keys and moves the focus to a
+    // cell) must not see the keys that move these controls.
+    c.node.setAttribute("data-lm-suppress-shortcuts", "true");
+    c.node.addEventListener("keydown", (event) => {
+      if (CONTROL_KEYS.has(event.key) && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey) {
+        event.stopPropagation();
+      }
+    });
     return c;
   }
 
