@@ -63,23 +63,24 @@ class Panel {
   resize(fontPx) {
     const rect = this.canvas.getBoundingClientRect();
     const ratio = window.devicePixelRatio || 1;
-    const width = Math.max(Math.round(rect.width), 1), height = Math.max(Math.round(rect.height), 1);
-    this.canvas.width = Math.round(width * ratio);
-    this.canvas.height = Math.round(height * ratio);
-    this.size = { width, height, ratio, fontPx };
+    const width = Math.max(rect.width, 1), height = Math.max(rect.height, 1);
+    this.canvas.width = Math.max(Math.round(width * ratio), 1);   // one canvas pixel per device pixel
+    this.canvas.height = Math.max(Math.round(height * ratio), 1);
+    // room at both ends for half a tick label ("\u22121.0", "3.04"), under the axis for a line of them
+    this.size = { width, height, sx: this.canvas.width / width, sy: this.canvas.height / height, fontPx,
+                  pad: Math.ceil(fontPx * 1.6), axis: Math.ceil(fontPx * 1.7) };
   }
 
   // Draw the histogram (heights in [0, 1] over [lo, hi]) and, for the scaled stage, the activation's
   // flat region and curve.
   draw(heights, [lo, hi], backdrop) {
     if (!this.size) return;
-    const { width, height, ratio, fontPx } = this.size;
+    const { width, height, sx, sy, fontPx, pad } = this.size;
     const ctx = this.ctx;
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.setTransform(sx, 0, 0, sy, 0, 0);
     ctx.clearRect(0, 0, width, height);
     ctx.font = `${fontPx}px sans-serif`;
-    // room at both ends for half a tick label ("−1.0", "3.04"), under the axis for a line of them
-    const pad = Math.ceil(fontPx * 1.6), bottom = height - Math.ceil(fontPx * 1.7);
+    const bottom = Math.round(height - this.size.axis);
     const left = pad, plotWidth = width - 2 * pad, plotHeight = bottom - 4;
     const px = (v) => left + ((v - lo) / (hi - lo)) * plotWidth;
     if (backdrop) {
@@ -127,6 +128,13 @@ class Panel {
     if (this.tickKey !== key) {
       this.tickKey = key;
       this.tickCache = niceTicks(lo, hi, plotWidth, this.ctx, this.size.fontPx);
+      // where each label is, in CSS pixels (tests check that none collide or leave the canvas)
+      const pad = this.size.pad;
+      this.canvas.dataset.ticks = JSON.stringify(this.tickCache.map(([v, text]) => {
+        const w = this.ctx.measureText(text).width, x = pad + ((v - lo) / (hi - lo)) * plotWidth;
+        return [Math.round(x - w / 2), Math.round(x + w / 2)];
+      }));
+      this.canvas.dataset.fontPx = String(this.size.fontPx);
     }
     return this.tickCache;
   }
@@ -158,12 +166,25 @@ class ExplorerView {
     for (const name of CONTROLS) model.on(`change:${name}`, this.onModel);
     this.resizer = new ResizeObserver(() => this.layout());
     this.resizer.observe(root);
+    this.watchPixelRatio();
     this.layout();
   }
 
   destroy() {
     for (const name of CONTROLS) this.model.off(`change:${name}`, this.onModel);
     this.resizer.disconnect();
+    this.ratioQuery?.removeEventListener("change", this.onRatio);
+  }
+
+  // Browser zoom or a move to another screen changes the device pixel ratio: redraw at the new one.
+  watchPixelRatio() {
+    this.ratioQuery = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    this.onRatio = () => {
+      this.ratioQuery.removeEventListener("change", this.onRatio);
+      this.watchPixelRatio();
+      this.layout();
+    };
+    this.ratioQuery.addEventListener("change", this.onRatio);
   }
 
   set(name, value) {

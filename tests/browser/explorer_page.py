@@ -46,9 +46,14 @@ def write_page(folder, widgets, title="explorer"):
     return page
 
 
-def open_offline(browser, url, viewport=(1280, 900), scale=1):
-    """A new page at ``url`` that may load only local files; returns (page, problems list filled as it runs)."""
+def open_offline(browser, url, viewport=(1280, 900), scale=1, init_script=None):
+    """A new page at ``url`` that may load only local files; returns (page, problems list filled as it runs).
+
+    ``init_script`` (JavaScript source) runs in the page before any of its own scripts.
+    """
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]}, device_scale_factor=scale)
+    if init_script:
+        page.add_init_script(init_script)
     problems = []
 
     def route(route):
