@@ -33,6 +33,7 @@ function niceTicks(lo, hi, width, ctx, gap) {
   for (let power = Math.floor(Math.log10(span)) - 2; power < 20; power++) {
     for (const m of [1, 2, 2.5, 5]) {
       const step = m * 10 ** power;
+      if ((step / span) * width < gap * 1.55) continue;  // narrower than a one-digit label: no need to measure
       const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (m === 2.5 ? 1 : 0));
       const ticks = [];
       for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
