@@ -112,12 +112,17 @@ def test_explorer_sliders_move_the_figure_and_its_statistics(lab, browser, artif
 
 
 def run_the_lesson(page, server, steps, artifacts):
-    with steps(f"open {NOTEBOOK} (?reset) and wait for its kernel", timeout=180) as step:
+    with steps(f"open {NOTEBOOK} (?reset), see it cold, and wait for its kernel", timeout=180) as step:
         page.goto(server.url(f"lab/tree/{NOTEBOOK}", reset=None), wait_until="domcontentloaded", timeout=step.ms)
         page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=step.ms)
         tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
         assert tab.inner_text(timeout=step.ms) == NOTEBOOK, "the notebook asked for is the one open"
         wait_idle(page, server, step)
+        # opened cold, before any cell runs: the explorer's saved output is one line, not a dump of its parts
+        cold = page.locator(".jp-Notebook").inner_text(timeout=step.ms)
+        assert "Explorer(children" not in cold, "the explorer shows as its text repr"
+        assert "run the cells above to show it and move it" in cold, "the explorer's cold output is missing"
+        page.screenshot(path=str(artifacts / "lab-explorer-cold.png"))
 
     with steps("Run > Run All Cells", timeout=240) as step:
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=step.ms)
