@@ -5,7 +5,7 @@
   the Jupyter widgets HTML manager, all from ``folder/_static`` (``make html``'s pinned, sha512-checked copies).
   No kernel: whatever moves, the page computes.
 * ``open_offline(browser, url)`` -- a page that may load only local files (``file:``, ``data:``, ``blob:``);
-  every other request is refused and recorded.
+  every other request is refused and recorded (``refuse_outside`` does the refusing, for any prefixes).
 * ``SET_JS``, ``READ_JS``, ``ARM_JS`` -- drive an explorer through its controls, read what it shows, time a
   key press to the next painted frame.
 """
@@ -46,6 +46,19 @@ def write_page(folder, widgets, title="explorer"):
     return page
 
 
+def refuse_outside(page, allowed, on_refused):
+    """Route every request of ``page``: URLs starting with one of ``allowed`` go through; any other is
+    refused and handed to ``on_refused(url)``."""
+    def route(route):
+        if route.request.url.startswith(allowed):
+            route.continue_()
+        else:
+            on_refused(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+
+
 def open_offline(browser, url, viewport=(1280, 900), scale=1, init_script=None):
     """A new page at ``url`` that may load only local files; returns (page, problems list filled as it runs).
 
@@ -55,15 +68,7 @@ def open_offline(browser, url, viewport=(1280, 900), scale=1, init_script=None):
     if init_script:
         page.add_init_script(init_script)
     problems = []
-
-    def route(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            problems.append(f"network request refused: {route.request.url}")
-            route.abort()
-
-    page.route("**/*", route)
+    refuse_outside(page, LOCAL, lambda url: problems.append(f"network request refused: {url}"))
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.goto(url, wait_until="load", timeout=60_000)

@@ -123,3 +123,26 @@ def test_numbers_are_formatted_as_python_formats_them(explorer_page):
     for v, row in zip(values, got):
         want = [f"{v:.3f}", f"{v:.2f}", f"{v:.1f}", f"{v:.4f}", f"{v:.0e}", f"{v:.3g}", format_number(v)]
         assert row == want, (v, row, want)
+
+
+def test_the_identity_button_sets_the_exact_values_python_computes(explorer_page):
+    """gamma = sqrt(var + eps), beta = mu to the last bit (not the sliders' grid): y shows the input's numbers."""
+    explorer, page, problems = explorer_page
+    root = page.query_selector(".bn-explorer")
+    for dist in ("normal", "skewed", "bimodal"):
+        page.evaluate(SET_JS, [root, {"dist": dist, "batch_size": 10_000, "eps_zero": False, "eps_log10": -3.0,
+                                      "gamma": 1.0, "beta": 0.0, "activation": "sigmoid"}])
+        root.query_selector(".bn-identity").click()
+        shown = page.evaluate(READ_JS, root)
+        python_text(explorer, shown["setting"])
+        assert (shown["setting"]["gamma"], shown["setting"]["beta"]) == explorer.set_identity(), dist
+        lines = 3  # mean, std, skew (the panels' x ranges differ, so does the share off axis)
+        assert shown["stats"]["scaled"].splitlines()[:lines] == shown["stats"]["input"].splitlines()[:lines], dist
+        assert root.query_selector(".bn-note").is_hidden()
+    # beyond the gamma slider (sqrt(4 + 100) > 4): its end is set, and a note says so
+    page.evaluate(SET_JS, [root, {"dist": "normal", "eps_log10": EPS_LOG10_RANGE[1]}])
+    root.query_selector(".bn-identity").click()
+    shown = page.evaluate(READ_JS, root)
+    assert shown["setting"]["gamma"] == GAMMA_RANGE[1]
+    assert "beyond the sliders" in root.query_selector(".bn-note").inner_text()
+    assert not problems, problems

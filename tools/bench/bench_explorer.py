@@ -32,7 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the browser-test harness and explorer pages
 
-from explorer_page import ARM_JS, open_offline, write_page  # noqa: E402
+from explorer_page import ARM_JS, open_offline, refuse_outside, write_page  # noqa: E402
 from harness import free_port, launch_browser, start_lab  # noqa: E402
 
 SIZES = (10_000, 100_000)
@@ -48,6 +48,11 @@ CELLS = ["from bn_lesson.widgets.explorer import build_explorer"] + [
 READY_JS = """() => new MutationObserver((_, observer) => {
     if (document.querySelector('.bn-explorer[data-frame]')) { window.__bnReady = performance.now(); observer.disconnect(); }
 }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-frame']})"""
+
+
+def say_refused(url):
+    """A refused outside request is printed (the browser tests are the ones that fail on them)."""
+    print(f"[bench] refused an outside request: {url}", flush=True)
 
 
 def explorers():
@@ -114,25 +119,13 @@ def bench_notebook(folder):
     return path
 
 
-def local_only(prefix, outside):
-    def route(route):
-        url = route.request.url
-        if url.startswith((prefix, "ws://127.0.0.1", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-    return route
-
-
 def bench_lab(browser, presses):
     """JupyterLab: open the bench notebook, run all cells, time key presses."""
     notebook = bench_notebook(Path(tempfile.mkdtemp(prefix="bn-bench-lab-")))
     server = start_lab(notebook.parent)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    outside = []
     try:
-        page.route("**/*", local_only(server.base_url, outside))
+        refuse_outside(page, (server.base_url, "data:", "blob:", "about:"), say_refused)
         page.goto(server.url(f"lab/tree/{notebook.name}", reset=None), timeout=120_000)
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000)
         deadline = time.monotonic() + 120
@@ -170,7 +163,7 @@ def bench_voila(browser, presses):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         demo_app.wait_until_up(process, port, timeout=120)
-        page.route("**/*", local_only(f"http://127.0.0.1:{port}/", []))
+        refuse_outside(page, (f"http://127.0.0.1:{port}/", "data:", "blob:", "about:"), say_refused)
         page.goto(f"http://127.0.0.1:{port}/", timeout=240_000)
         page.locator(".bn-explorer[data-frame]").nth(len(SIZES) - 1).wait_for(timeout=240_000)
         return time_presses(page, presses)
