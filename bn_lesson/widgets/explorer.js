@@ -17,9 +17,10 @@ function make(tag, props = {}, children = []) {
   return node;
 }
 
-// The model's float64 buffer (a DataView in the kernel and in saved state) as {"dist|size": Float64Array}.
+// The model's float64 buffer (a DataView from a kernel or saved state; any ArrayBuffer view or an
+// ArrayBuffer elsewhere) as {"dist|size": Float64Array}, copied so that it is aligned.
 function decodeBatches(data, layout) {
-  const view = data instanceof DataView ? data : new DataView(data.buffer || data);
+  const view = ArrayBuffer.isView(data) ? data : new DataView(data);
   const bytes = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
   const all = new Float64Array(bytes);
   const out = new Map();
@@ -54,6 +55,7 @@ class Panel {
     this.title = make("div", { className: "bn-panel-title" });
     this.title.style.color = this.color;
     this.canvas = make("canvas", { className: "bn-plot" });
+    this.canvas.setAttribute("role", "img");
     this.stats = make("pre", { className: "bn-stats" });
     this.node = make("figure", { className: `bn-panel bn-panel-${stage}` }, [this.title, this.canvas, this.stats]);
     this.ctx = this.canvas.getContext("2d");
@@ -189,6 +191,7 @@ class ExplorerView {
   }
 
   set(name, value) {
+    this.note = "";
     this.model.set(name, value);
     this.model.save_changes();
   }
@@ -199,10 +202,7 @@ class ExplorerView {
       const input = make("input", { type: "range", min, max, step, title });
       input.setAttribute("aria-label", title);
       const readout = make("output", { className: "bn-readout" });
-      input.addEventListener("input", () => {
-        this.note = "";
-        this.set(name, toModel(input.valueAsNumber));
-      });
+      input.addEventListener("input", () => this.set(name, toModel(input.valueAsNumber)));
       c[name] = { input, readout };
       return make("label", { className: `bn-control bn-range bn-${name}` },
                   [make("span", { className: "bn-name", textContent: symbol }), input, readout]);
@@ -311,7 +311,14 @@ class ExplorerView {
     return stage === "input" ? l[s.dist] : stage === "activated" ? l[s.activation] : l;
   }
 
+  // The scaled panel's background: the activation's flat region shaded, its curve dashed (computed once).
   backdrop(activation) {
+    this.backdrops = this.backdrops || {};
+    if (!this.backdrops[activation]) this.backdrops[activation] = this.makeBackdrop(activation);
+    return this.backdrops[activation];
+  }
+
+  makeBackdrop(activation) {
     const [lo, hi] = this.config.limits.scaled, flat = this.config.flat;
     const regions = activation === "sigmoid" ? [[lo, -flat], [flat, hi]] : [[lo, 0]];
     const curve = [];
@@ -335,7 +342,11 @@ class ExplorerView {
       let hist = null;
       if (p.stage === "input") hist = input.hist;
       else if (!r.error) hist = histogramHeights(r.values[p.stage], limits[0], limits[1], this.config.bins);
-      p.title.textContent = this.config.titles[p.stage].replace("{activation}", s.activation);
+      const title = this.config.titles[p.stage].replace("{activation}", s.activation);
+      if (p.title.textContent !== title) {
+        p.title.textContent = title;
+        p.canvas.setAttribute("aria-label", `histogram of ${title}`);
+      }
       p.stats.textContent = hist ? stageLabel(r.stats[p.stage], hist.offAxis) : "";
       p.draw(hist && hist.heights, limits, p.stage === "scaled" ? this.backdrop(s.activation) : null);
     }
