@@ -236,7 +236,9 @@ def main():
         f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min; the machine is shared).", "",
         "Each time is measured inside the page: from the keydown on gamma's slider to the first animation frame "
         "after the explorer redrew (the four steps, the activation, four histograms and the statistics text, "
-        "all computed in the page). The kernel, where there is one, only hears of the new value afterwards.", "",
+        "all computed in the page). The kernel, where there is one, only hears of the new value afterwards."
+        + ("" if args.notebooks == ROOT / "notebooks" else
+           f" The book was built from the chapters in `{args.notebooks}`, not from `notebooks/`."), "",
         "| what | measured | budget | verdict |", "|---|---|---|---|",
         *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows], ""]
     text = "\n".join(lines)
