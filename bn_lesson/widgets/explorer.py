@@ -1,176 +1,266 @@
-"""The gamma / beta / eps explorer widget: one batch, followed through every stage of batch normalization.
+"""The gamma / beta / eps explorer: one batch followed through every stage of batch normalization, computed
+and drawn in the reader's browser.
 
 raw input x  ->  normalized x_hat  ->  scaled and shifted y = gamma * x_hat + beta  ->  activation(y)
 
-``Explorer`` (built by ``build_explorer``) has sliders for gamma, beta and eps (log scale, and eps = 0 only
-through a separate checkbox), a choice of input distribution, batch size and activation. Every control
-change runs the pure ``bn_lesson.stages.explore`` (the reference: tests and notebooks check its numbers)
-and redraws the picture through ``bn_lesson.viz.stage_plots.StagePanels`` -- the same drawing code as the
-static twin ``plot_explorer_grid`` -- and the fast PNG path of ``bn_lesson.widgets._render``: the
-background (axes, ticks, titles) is drawn once per combination of input distribution and activation, the
-only controls that change axis limits, and an update blits only the changing artists over it.
-"""
-import ipywidgets as widgets
-import numpy as np
-from matplotlib.figure import Figure
+``build_explorer`` returns an ``Explorer``, an anywidget (https://anywidget.dev): Python samples every batch
+the explorer can show (``bn_lesson.data.sample_distribution``, one seed) and sends them once, as float64
+buffers; the front end (``explorer_math.js`` + ``explorer.js``, joined into one ES module) runs the four steps,
+the activation and the histograms on every control change and draws them, so a key press needs no kernel.
+It moves the same way in JupyterLab, Voila, VS Code, Colab and the static book (whose pages carry the saved
+state). The controls' state is in traitlets: ``explorer.gamma = 2.0`` in a cell moves the slider, and the
+slider moves ``explorer.gamma``.
 
-from .._checks import check_choice, check_number, check_positive_int
-from ..constants import DEFAULT_EPS
+``Explorer.result()`` is ``bn_lesson.stages.explore`` on the current setting, and ``Explorer.shown_text()``
+the statistics text that setting must show (``bn_lesson.viz.text``): the Python reference that the browser
+tests compare the front end with, number for number. The static twin is
+``bn_lesson.viz.stage_plots.plot_explorer_grid``.
+"""
+import math
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets
+
+from .._checks import check_bool, check_choice, check_number, check_positive_int
+from ..constants import DEFAULT_EPS, SIGMOID_FLAT
 from ..data import DISTRIBUTIONS, sample_distribution
 from ..stages import STAGES, check_stages, explore
-from ..viz.stage_plots import StagePanels
-from ..viz.text import ZERO_VARIANCE_MESSAGE, status_line
-from ._render import Blitter, LabelPainter, PaletteEncoder
+from ..stats import histogram_heights
+from ..viz.plots import STAGE_COLORS
+from ..viz.stage_plots import (ACTIVATED_LIMITS, ERROR_COLOR, INPUT_LIMITS, NORMALIZED_LIMITS, SCALED_LIMITS,
+                               STAGE_TITLES, stage_limits)
+from ..viz.text import ZERO_VARIANCE_MESSAGE, stage_label, status_line
+
+HERE = Path(__file__).resolve().parent
 
 #: the activations the explorer offers
 EXPLORER_ACTIVATIONS = ("sigmoid", "relu")
 #: the batch sizes the explorer offers
 BATCH_SIZES = (2, 8, 32, 128, 1000, 10_000)
+#: the sliders: (min, max, step); eps moves on a log10 scale, and reaches 100, past every variance the
+#: chapters compare it with (the normal input's is 4); eps = 0 only through the "eps = 0 exactly" box
+GAMMA_RANGE = (0.0, 4.0, 0.05)
+BETA_RANGE = (-6.0, 6.0, 0.1)
+EPS_LOG10_RANGE = (-8.0, 2.0, 0.25)
+EPS_RANGE = (10.0 ** EPS_LOG10_RANGE[0], 10.0 ** EPS_LOG10_RANGE[1])
+#: histogram bins per panel (as ``plot_explorer_grid`` draws them)
+BINS = 50
+#: grey of the activation's flat region and of its curve (matplotlib's "0.85" and "0.3", as the static twin)
+SHADE, CURVE = "#d9d9d9", "#4d4d4d"
 
 
-class Explorer(widgets.VBox):
-    """The explorer widget (an ``ipywidgets.VBox``). Build it with ``build_explorer``.
+def _front_end():
+    """The widget's ES module: the math, then the view (one module, so it loads from a single string)."""
+    return "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("explorer_math.js", "explorer.js"))
 
-    Attributes
+
+def _in_range(value, name, low, high):
+    """``check_number`` against a slider's range, saying that it is the slider's."""
+    try:
+        return check_number(value, name, low, high)
+    except ValueError as err:
+        raise ValueError(f"{err} (the {name} slider's range)") from None
+
+
+def _check_eps(eps):
+    eps = check_number(eps, "eps", 0.0, EPS_RANGE[1])
+    if 0 < eps < EPS_RANGE[0]:
+        raise ValueError(f"eps must be 0 or in [{EPS_RANGE[0]:g}, {EPS_RANGE[1]:g}] (the eps slider's range), "
+                         f"got {eps!r}")
+    return eps
+
+
+def sample_batches(batch_sizes=BATCH_SIZES, seed=0):
+    """Every batch the explorer can show, as the bytes it sends and where each batch starts.
+
+    Parameters
     ----------
-    gamma, beta : FloatSlider           (descriptions 'γ', 'β'; CSS classes ``bn-gamma``, ``bn-beta``)
-    eps : FloatLogSlider                (description 'ε', 1e-8 ... 1; CSS class ``bn-eps``)
-    eps_zero : Checkbox                 sets eps to exactly 0 (the guard: a constant batch shows a message)
-    dist : Dropdown of ``DISTRIBUTIONS``, batch_size : Dropdown of batch sizes,
-    activation : ToggleButtons ("sigmoid", "relu")
-    identity : Button or None           sets γ = √(σ²+ε), β = μ (when built with ``identity_button=True``)
-    image : Image                       the picture (fixed size; CSS class ``bn-explorer-figure``)
-    figure : matplotlib Figure          the one figure, redrawn in place
-    last_stats : ExplorerResult         what the last update computed
-    n_updates : int                     how many updates have run (a browser test can wait on it)
+    batch_sizes : sequence of int -- the sizes offered
+    seed : int -- each batch is ``sample_distribution(dist, n, default_rng(seed))``, as ``explore_setting``
+        draws it, so the widget and a static figure of the same setting show the same numbers
+
+    Returns
+    -------
+    data : bytes -- every batch, one after another, little-endian float64
+    layout : list of [dist, n, offset] -- batch (dist, n) is values offset ... offset + n
     """
+    arrays, layout, offset = [], [], 0
+    for dist in DISTRIBUTIONS:
+        for n in batch_sizes:
+            arrays.append(sample_distribution(dist, n, np.random.default_rng(seed))[:, 0])  # (n,)
+            layout.append([dist, n, offset])
+            offset += n
+    return np.concatenate(arrays).astype("<f8").tobytes(), layout
+
+
+class Explorer(anywidget.AnyWidget):
+    """The explorer widget. Build it with ``build_explorer``.
+
+    Traits (synced with the front end; set them from Python to move the controls)
+    ------------------------------------------------------------------------------
+    gamma : float in ``GAMMA_RANGE``, beta : float in ``BETA_RANGE``
+    eps : float in ``EPS_RANGE`` (the log slider); eps_zero : bool -- eps is exactly 0 when True
+    dist : one of ``DISTRIBUTIONS``; batch_size : one of the sizes offered; activation : "sigmoid" or "relu"
+
+    The front end marks its controls with CSS classes (``bn-gamma``, ``bn-beta``, ``bn-eps``,
+    ``bn-eps-zero``, ``bn-dist``, ``bn-batch-size``, ``bn-activation``, ``bn-identity``), its figure
+    ``bn-figure``, and its root element carries ``data-setting`` (the setting drawn, as JSON) and
+    ``data-frame`` (a redraw counter).
+    """
+
+    _esm = _front_end()
+    _css = (HERE / "explorer.css").read_text(encoding="utf-8")
+
+    gamma = traitlets.Float(1.0).tag(sync=True)
+    beta = traitlets.Float(0.0).tag(sync=True)
+    eps = traitlets.Float(DEFAULT_EPS).tag(sync=True)
+    eps_zero = traitlets.Bool(False).tag(sync=True)
+    dist = traitlets.Unicode("normal").tag(sync=True)
+    batch_size = traitlets.Int(10_000).tag(sync=True)
+    activation = traitlets.Unicode("sigmoid").tag(sync=True)
+    _batches = traitlets.Bytes().tag(sync=True)
+    _batch_layout = traitlets.List().tag(sync=True)
+    _config = traitlets.Dict().tag(sync=True)
 
     def __init__(self, dist="normal", batch_size=10_000, gamma=1.0, beta=0.0, eps=DEFAULT_EPS,
-                 activation="sigmoid", stages=STAGES, seed=0, batch_sizes=BATCH_SIZES,
-                 identity_button=False, dpi=80, continuous_update=True):
+                 activation="sigmoid", stages=STAGES, seed=0, batch_sizes=BATCH_SIZES, identity_button=False):
         dist = check_choice(dist, "dist", DISTRIBUTIONS)
         activation = check_choice(activation, "activation", EXPLORER_ACTIVATIONS)
-        batch_sizes = tuple(check_positive_int(n, "batch_sizes") for n in batch_sizes)
-        if check_positive_int(batch_size, "batch_size") not in batch_sizes:
-            raise ValueError(f"batch_size must be one of {batch_sizes}, got {batch_size!r}")
+        if isinstance(batch_sizes, (str, bytes)) or not hasattr(batch_sizes, "__iter__"):
+            raise TypeError(f"batch_sizes must be a sequence of ints, got {batch_sizes!r}")
+        self._batch_sizes = tuple(check_positive_int(n, "batch_sizes") for n in batch_sizes)
+        if not self._batch_sizes:
+            raise ValueError("batch_sizes must offer at least one size")
+        if check_positive_int(batch_size, "batch_size") not in self._batch_sizes:
+            raise ValueError(f"batch_size must be one of {self._batch_sizes}, got {batch_size!r}")
         stages = check_stages(stages)
-        eps = check_number(eps, "eps", 0.0, 1.0)
-        self._seed = seed
-        self._samples = {}
-        self.n_updates = 0
-        self.last_stats = None
-        self._add_controls(dist, batch_size, gamma, beta, eps, activation, batch_sizes, identity_button,
-                           continuous_update)
+        gamma = _in_range(gamma, "gamma", *GAMMA_RANGE[:2])
+        beta = _in_range(beta, "beta", *BETA_RANGE[:2])
+        eps = _check_eps(eps)
+        seed = check_positive_int(seed, "seed", minimum=0)
+        identity_button = check_bool(identity_button, "identity_button")
+        data, layout = sample_batches(self._batch_sizes, seed)
+        values = np.frombuffer(data, dtype="<f8")
+        self._samples = {(d, n): values[offset:offset + n] for d, n, offset in layout}
+        super().__init__(gamma=gamma, beta=beta, eps=eps if eps > 0 else DEFAULT_EPS, eps_zero=eps == 0,
+                         dist=dist, batch_size=batch_size, activation=activation, _batches=data,
+                         _batch_layout=layout, _config=self._front_end_config(stages, identity_button))
+        self.stages = stages
 
-        # one figure, a fixed size, no pyplot: nothing is displayed by matplotlib itself
-        n = len(stages)
-        self.figure = Figure(figsize=(2.45 * n, 2.55), dpi=dpi)
-        axes = self.figure.subplots(1, n, squeeze=False)[0]
-        self.figure.subplots_adjust(left=0.02, right=0.98, top=0.86, bottom=0.2, wspace=0.08)
-        self._panels = StagePanels(axes, stages, text_artists=False)
-        self._blitter = Blitter(self.figure, self._panels.animated())
-        self._labels = LabelPainter(fontsize=8, dpi=dpi)
-        self._encoder = PaletteEncoder()
-        self._text_at = self._panels.text_positions()
-        width, height = self._blitter.size()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
-        self.image.add_class("bn-explorer-figure")
+    def _front_end_config(self, stages, identity_button):
+        """What the front end draws with: the course's titles, colours, axis limits and text, stated once here."""
+        return {
+            "stages": list(stages), "titles": STAGE_TITLES, "colors": STAGE_COLORS, "bins": BINS,
+            "limits": {"input": INPUT_LIMITS, "normalized": NORMALIZED_LIMITS, "scaled": SCALED_LIMITS,
+                       "activated": {a: ACTIVATED_LIMITS[a] for a in EXPLORER_ACTIVATIONS}},
+            "flat": SIGMOID_FLAT, "ranges": {"gamma": GAMMA_RANGE, "beta": BETA_RANGE, "eps_log10": EPS_LOG10_RANGE},
+            "dists": list(DISTRIBUTIONS), "batch_sizes": list(self._batch_sizes),
+            "activations": list(EXPLORER_ACTIVATIONS), "identity_button": identity_button,
+            "zero_message": ZERO_VARIANCE_MESSAGE, "error_color": ERROR_COLOR, "shade": SHADE, "curve_color": CURVE,
+        }
 
-        extra = [self.identity] if self.identity else []
-        super().__init__(children=[widgets.HBox([self.gamma, self.beta, self.eps, self.eps_zero]),
-                                   widgets.HBox([self.dist, self.batch_size, self.activation] + extra),
-                                   self.image])
-        self.add_class("bn-explorer")
-        self._updating = False
-        self.update()
+    # -- validation of values set from a cell (the front end only sends values in range) ----------------------
+    @traitlets.validate("gamma")
+    def _valid_gamma(self, proposal):
+        return _in_range(proposal.value, "gamma", *GAMMA_RANGE[:2])
 
-    def _add_controls(self, dist, batch_size, gamma, beta, eps, activation, batch_sizes, identity_button,
-                      continuous_update):
-        slider = {"continuous_update": continuous_update, "style": {"description_width": "1.5em"},
-                  "layout": widgets.Layout(width="260px")}
-        self.gamma = widgets.FloatSlider(value=gamma, min=0.0, max=4.0, step=0.05, description="\u03b3",
-                                         tooltip="gamma: the scale", readout_format=".2f", **slider)
-        self.beta = widgets.FloatSlider(value=beta, min=-6.0, max=6.0, step=0.1, description="\u03b2",
-                                        tooltip="beta: the shift", readout_format=".2f", **slider)
-        self.eps = widgets.FloatLogSlider(value=max(eps, 1e-8), base=10, min=-8, max=0, step=0.25,
-                                          description="\u03b5", tooltip="eps, on a log scale",
-                                          readout_format=".0e", **slider)
-        self.eps_zero = widgets.Checkbox(value=eps == 0, description="\u03b5 = 0 exactly", indent=False,
-                                         layout=widgets.Layout(width="130px"))
-        self.dist = widgets.Dropdown(options=DISTRIBUTIONS, value=dist, description="input",
-                                     layout=widgets.Layout(width="220px"))
-        self.batch_size = widgets.Dropdown(options=batch_sizes, value=batch_size, description="batch size",
-                                           layout=widgets.Layout(width="200px"))
-        self.activation = widgets.ToggleButtons(options=EXPLORER_ACTIVATIONS, value=activation,
-                                                style={"button_width": "90px"})
-        for control, css in ((self.gamma, "bn-gamma"), (self.beta, "bn-beta"), (self.eps, "bn-eps"),
-                             (self.eps_zero, "bn-eps-zero"), (self.dist, "bn-dist"),
-                             (self.batch_size, "bn-batch-size"), (self.activation, "bn-activation")):
-            control.add_class(css)
-            control.observe(self._on_change, names="value")
-        self.eps.disabled = self.eps_zero.value
-        self.identity = None
-        if identity_button:
-            self.identity = widgets.Button(description="\u03b3 = \u221a(\u03c3\u00b2+\u03b5), \u03b2 = \u03bc",
-                                           tooltip="undo the normalization", layout=widgets.Layout(width="170px"))
-            self.identity.add_class("bn-identity")
-            self.identity.on_click(self._set_identity)
+    @traitlets.validate("beta")
+    def _valid_beta(self, proposal):
+        return _in_range(proposal.value, "beta", *BETA_RANGE[:2])
 
-    # -- state ----------------------------------------------------------------------------------------
+    @traitlets.validate("eps")
+    def _valid_eps(self, proposal):
+        eps = _check_eps(proposal.value)
+        if eps == 0:
+            raise ValueError("eps must be in the slider's range [1e-08, 100]; for eps = 0 set eps_zero = True")
+        return eps
+
+    @traitlets.validate("dist")
+    def _valid_dist(self, proposal):
+        return check_choice(proposal.value, "dist", DISTRIBUTIONS)
+
+    @traitlets.validate("activation")
+    def _valid_activation(self, proposal):
+        return check_choice(proposal.value, "activation", EXPLORER_ACTIVATIONS)
+
+    @traitlets.validate("batch_size")
+    def _valid_batch_size(self, proposal):
+        if proposal.value not in self._batch_sizes:
+            raise ValueError(f"batch_size must be one of {self._batch_sizes}, got {proposal.value!r}")
+        return proposal.value
+
+    # -- the Python reference ------------------------------------------------------------------------------
     def current_eps(self):
-        """The eps in use: 0 when the 'ε = 0' box is ticked, else the slider's value."""
-        return 0.0 if self.eps_zero.value else float(self.eps.value)
+        """The eps in use: 0 when ``eps_zero`` is set, else the slider's value."""
+        return 0.0 if self.eps_zero else float(self.eps)
 
     def batch(self):
-        """The current batch, ``(batch_size, 1)``: the same for the same distribution and size."""
-        key = (self.dist.value, self.batch_size.value)
-        if key not in self._samples:
-            self._samples = {key: sample_distribution(*key, np.random.default_rng(self._seed))}
-        return self._samples[key]
+        """The current batch, ``(batch_size,)``: the very values the front end received."""
+        return self._samples[self.dist, self.batch_size]
 
-    def compute(self):
-        """The pure part of an update: ``explore`` with the controls' values."""
-        return explore(self.batch(), self.gamma.value, self.beta.value, self.current_eps(),
-                       self.activation.value)
+    def result(self):
+        """``bn_lesson.stages.explore`` on the current setting: what the front end computes."""
+        return explore(self.batch(), self.gamma, self.beta, self.current_eps(), self.activation)
 
-    # -- updates ----------------------------------------------------------------------------------------
-    def _on_change(self, change):
-        if change["owner"] is self.eps_zero:
-            self.eps.disabled = self.eps_zero.value
-        if not self._updating:
-            self.update()
+    def shown_text(self, result=None):
+        """The text the figure must show for ``result`` (default: the current setting).
 
-    def _set_identity(self, _button=None):
-        """γ = √(σ² + ε), β = μ: y then equals the raw input (within the sliders' ranges)."""
-        result = self.last_stats
-        self._updating = True
-        try:
-            self.gamma.value = min(max(np.sqrt(result.var + result.eps), self.gamma.min), self.gamma.max)
-            self.beta.value = min(max(result.mu, self.beta.min), self.beta.max)
-        finally:
-            self._updating = False
-        self.update()
+        Returns
+        -------
+        dict with "stats" (stage -> its statistics box, "" for a stage not computed), "status" (the line
+        under the panels, "" with the eps = 0 message) and "error" (whether that message shows)
+        """
+        r = self.result() if result is None else result
+        stats = {}
+        for stage in self.stages:
+            if stage in r.values:
+                off = histogram_heights.math(r.values[stage], stage_limits(stage, self.dist, r.activation), BINS)[2]
+                stats[stage] = stage_label(r.stats[stage], off)
+            else:
+                stats[stage] = ""
+        return {"stats": stats, "status": status_line(r), "error": bool(r.error)}
 
-    def update(self):
-        """Recompute from the controls, update the artists in place, render, show; returns the result."""
-        result = self.compute()
-        dist = self.dist.value
-        self._panels.set_frame(dist, self.activation.value)
-        self._panels.set_result(result, dist)
-        error = ZERO_VARIANCE_MESSAGE if result.error else ""
-        self._blitter.render(self._panels.frame)
-        boxes = [(self._text_at[stage], self._panels.labels[stage]) for stage in self._panels.stages]
-        image = self._labels.paint(self._blitter.image(), boxes, status_line(result), error)
-        self.image.value = self._encoder.png(image, key=(self._panels.frame, bool(error)))
-        self.last_stats = result
-        self.n_updates += 1
-        return result
+    def set_identity(self):
+        """gamma = sqrt(var + eps), beta = mu exactly (as the identity button does): y is then the raw input.
+
+        Values beyond a slider's range are set to its nearest end. Returns the (gamma, beta) set.
+        """
+        r = self.result()
+        gamma = min(max(math.sqrt(r.var + r.eps), GAMMA_RANGE[0]), GAMMA_RANGE[1])
+        beta = min(max(r.mu, BETA_RANGE[0]), BETA_RANGE[1])
+        with self.hold_sync():
+            self.gamma, self.beta = gamma, beta
+        return gamma, beta
+
+    def __repr__(self):
+        """What a notebook shows where the widget cannot be drawn (opened before its cells run)."""
+        return "\u03b3/\u03b2/\u03b5 explorer: run the cells above to show it and move it"
 
 
-def build_explorer(**kwargs):
+def build_explorer(dist="normal", batch_size=10_000, gamma=1.0, beta=0.0, eps=DEFAULT_EPS, activation="sigmoid",
+                   stages=STAGES, seed=0, batch_sizes=BATCH_SIZES, identity_button=False):
     """Build the explorer widget; display it by making it a cell's last expression.
 
-    Keyword arguments (all optional) are ``Explorer``'s: dist, batch_size, gamma, beta, eps, activation,
-    stages, seed, batch_sizes, identity_button, dpi, continuous_update.
+    Parameters
+    ----------
+    dist : one of ``bn_lesson.data.DISTRIBUTIONS`` -- the input distribution shown first
+    batch_size : one of ``batch_sizes``
+    gamma, beta : floats within the sliders' ranges (``GAMMA_RANGE``, ``BETA_RANGE``)
+    eps : 0 (the "eps = 0 exactly" box ticked) or a float in ``EPS_RANGE``
+    activation : "sigmoid" or "relu"
+    stages : the panels shown, a selection from ``bn_lesson.stages.STAGES``
+    seed : int >= 0 -- the batches' seed (``explore_setting``'s default is 0 too)
+    batch_sizes : the sizes offered
+    identity_button : show the button setting gamma = sqrt(var + eps), beta = mu
+
+    Returns
+    -------
+    Explorer
+
+    A value beyond a slider's range is a ``ValueError`` naming the range; a value of the wrong kind (a
+    string for eps) is a ``TypeError``.
     """
-    return Explorer(**kwargs)
+    return Explorer(dist=dist, batch_size=batch_size, gamma=gamma, beta=beta, eps=eps, activation=activation,
+                    stages=stages, seed=seed, batch_sizes=batch_sizes, identity_button=identity_button)

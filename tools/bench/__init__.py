@@ -1,1 +1,1 @@
-"""The benchmark (``make bench``): ``bench.py`` against the budgets, ``bench_explorer.py`` for the explorer's slider."""
+"""The benchmark (``make bench``): ``bench.py`` against the budgets, ``bench_explorer.py`` for the explorer in the browser."""

@@ -10,10 +10,12 @@ What it makes:
   every ``notebooks/NN_*.ipynb`` is a chapter, in file-name order.
 * ``site/NN_name.html`` -- one page per chapter (nbconvert's JupyterLab template plus our header,
   previous/next navigation and stylesheet). Figures are embedded in the page.
-* ``site/_static/`` -- everything a page loads: the stylesheet, require.js, MathJax 2 and the Jupyter
-  widgets HTML manager. Nothing is loaded from the network when the book is read; the build checks that.
+* ``site/_static/`` -- everything a page loads: the stylesheet, require.js, MathJax 2, the Jupyter
+  widgets HTML manager and anywidget's front end (the explorer is an anywidget: its saved state carries its
+  own code, and it computes in the page, so it moves in the book too). Nothing is loaded from the network
+  when the book is read; the build checks that.
 
-The three JavaScript packages come from the npm registry as pinned tarballs whose sha512 is checked,
+The JavaScript packages come from the npm registry as pinned tarballs whose sha512 is checked,
 cached in ``build/vendor/`` (so only the first build needs the network; NPM_CONFIG_REGISTRY names a
 mirror). Notebooks are never executed
 here: the pages show the outputs and widget state that ``make execute`` stored.
@@ -54,6 +56,9 @@ VENDOR = {
     # the renderer for widget state saved by ipywidgets 8 (@jupyter-widgets/controls 5)
     "@jupyter-widgets/html-manager": (
         "1.0.15", "sha512-5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA=="),
+    # the front end of anywidget widgets (the explorer), the same version as the Python package in
+    # requirements.txt: an AMD module the HTML manager loads through require.js (ANYWIDGET_REQUIRE_CONFIG)
+    "anywidget": ("0.11.0", "sha512-LHZgW2j5UjyerZSZcO+BtZPXGMSORQV2bUT480hOR5x/BXS8sOradi/71amJfMueSEnKX0dqPwTfsOGHTsyZpQ=="),
 }
 
 #: the files of each package a page can load (paths inside the tarball's ``package/`` folder)
@@ -65,12 +70,17 @@ VENDOR_FILES = {
     # embed-amd.js is self-contained; its stylesheet loads Font Awesome from files next to it
     "@jupyter-widgets/html-manager": ["dist/embed-amd.js", "dist/embed.js.LICENSE.txt", "dist/*.woff2",
                                       "dist/*.woff", "dist/*.ttf", "dist/*.eot", "dist/*.svg"],
+    "anywidget": ["dist/index.js", "LICENSE"],
 }
-VENDOR_DIRS = {"requirejs": "requirejs", "mathjax": "mathjax", "@jupyter-widgets/html-manager": "html-manager"}
+VENDOR_DIRS = {"requirejs": "requirejs", "mathjax": "mathjax", "@jupyter-widgets/html-manager": "html-manager",
+               "anywidget": "anywidget"}
 
 REQUIRE_JS_URL = "_static/requirejs/require.js"
 MATHJAX_URL = "_static/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 WIDGET_RENDERER_URL = "_static/html-manager/dist/embed-amd.js"
+# The HTML manager asks require.js for a widget's module ("anywidget") and falls back to a CDN when that
+# fails: this line, right after require.js, makes it find the book's own copy (a path without ".js").
+ANYWIDGET_REQUIRE_CONFIG = '<script>require.config({paths: {anywidget: "_static/anywidget/dist/index"}});</script>'
 
 CHAPTER_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -222,6 +232,14 @@ def _fix_links(page_html):
     return re.sub(r'((?:src|href)=")(?:\.\./)?images/', r"\1images/", page_html)
 
 
+def add_require_config(page_html):
+    """``ANYWIDGET_REQUIRE_CONFIG`` right after the page's require.js (every page that loads widgets has it)."""
+    tag = f'<script src="{REQUIRE_JS_URL}"></script>'
+    if tag not in page_html:
+        raise ValueError(f"the page does not load require.js as {tag}: cannot point it at anywidget's copy")
+    return page_html.replace(tag, f"{tag}\n{ANYWIDGET_REQUIRE_CONFIG}", 1)
+
+
 def render_chapter(exporter, chapter, prev, next_, total):
     nb = nbformat.read(chapter.path, as_version=4)
     nb.metadata["title"] = chapter.title
@@ -231,7 +249,7 @@ def render_chapter(exporter, chapter, prev, next_, total):
                  "total": total},
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return _fix_links(body)
+    return _fix_links(add_require_config(body) if chapter.has_widgets else body)
 
 
 def render_index(chapters, images_dir=ROOT / "images"):
