@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from tools.kernel import KERNEL_ARGS, kernel_env
+from tools.kernel import KERNEL_ARGS, is_installed, kernel_env
 
 
 def problems(nb):
@@ -40,7 +40,8 @@ def execute(path):
         nb,
         timeout=900,
         kernel_name="python3",
-        extra_arguments=KERNEL_ARGS,
+        # the installed kernelspec already carries the options; pass them only where it is ipykernel's plain one
+        extra_arguments=[] if is_installed() else KERNEL_ARGS,
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
         allow_errors=True,  # reported below, with the cell, instead of a bare traceback
