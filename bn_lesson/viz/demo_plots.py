@@ -35,13 +35,13 @@ def plot_training_comparison(runs, axes=None, activation="sigmoid"):
     axes[0].set_ylim(0, 1)
     axes[0].set_xlabel("training step")
     axes[0].set_ylabel("test accuracy")
-    axes[0].set_title("Test accuracy")
+    axes[0].set_title("Test accuracy\nover training")
     axes[0].legend(loc="lower right")
     lows = [h.unit_percentiles[:, 0].min() for h in runs.values() if len(h.record_steps)]
     highs = [h.unit_percentiles[:, 0].max() for h in runs.values() if len(h.record_steps)]
     for ax, (label, hist) in zip(axes[1:], runs.items()):
         plot_percentile_bands(hist.record_steps, hist.unit_percentiles[:, 0], ax=ax, color=BN_COLORS[label],
-                              title=f"{label}: one {activation} unit's input, 15/50/85%")
+                              title=f"{label}: one {activation} unit's input\n(15th, 50th, 85th percentile)")
         ax.set_ylim(min(lows) - 0.5, max(highs) + 0.5)  # one scale, so the two bands compare
     return axes
 
@@ -69,18 +69,18 @@ class TrainVsInferenceArtists:
         left.axhline(result.true_var, color=STAGE_COLORS["scaled"], ls=":", lw=1.5,
                      label=f"true variance {result.true_var:g}")
         self.now = left.axvline(0, color="black", lw=1.5)
-        self.title = left.text(0.5, 1.02, "", transform=left.transAxes, ha="center", va="bottom", fontsize=11)
+        self.title = left.set_title(" ")
         left.set_xlim(0, k[-1])
         left.set_ylim(-0.3, 5.5)
         left.set_xlabel(f"training steps (batches of {result.batch_size})")
-        left.legend(loc="lower right", fontsize=8, ncols=2)
+        left.legend(loc="lower right", fontsize="small", ncols=2)
         self.hists, self.texts = [], []
         for i, (label, color) in enumerate((("training mode (batch statistics)", BN_COLORS["with BN"]),
                                             ("inference mode (moving averages)", STAGE_COLORS["input"]))):
             self.hists.append(right.stairs(np.zeros(len(self.BINS) - 1), self.BINS, fill=True, alpha=0.45,
                                            color=color))
             self.texts.append(right.text(0.02, 0.95 - 0.09 * i, "", transform=right.transAxes, color=color,
-                                         fontsize=9, va="top", fontweight="bold"))
+                                         fontsize="small", va="top", fontweight="bold"))
             self.texts[-1].label = label
         right.set_xlim(self.BINS[0], self.BINS[-1])
         right.set_ylim(0, 1.35)

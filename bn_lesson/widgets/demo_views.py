@@ -3,12 +3,17 @@
 Each view is a pure function (tests check its numbers), a plot helper in ``bn_lesson.viz.demo_plots`` and a
 widget here:
 
-* ``compare_training`` / ``plot_training_comparison`` / ``build_training_comparison`` -- one deep network
-  trained with and without batch norm (``bn_lesson.models.mlp``), live, in a few seconds: the paper's
-  Figure 1, small enough to run in class;
+* ``compare_training`` / ``plot_training_comparison`` / ``build_training_comparison`` -- chapter 08's
+  Figure 1 experiment, the same network and run, trained with and without batch norm live in a few
+  seconds (numpy instead of Keras, so the app needs no TensorFlow); ``comparison_findings`` measures what
+  the chapter measures;
 * ``train_vs_inference`` / ``plot_train_vs_inference`` / ``build_train_vs_inference`` -- chapter 06's first
   lesson as a slider: a batch-norm layer's moving averages after K training steps, and a fresh batch in
   training and inference mode.
+
+The pictures are drawn for the screen they are shown on: in presenter mode
+(``bn_lesson.widgets.presenter``) at a projector's size with its larger fonts, laid out for them
+(``view_size``), rather than a laptop-sized picture enlarged by the browser.
 """
 import functools
 import inspect
@@ -21,55 +26,125 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .._checks import check_momentum, check_positive_int
+from .._checks import check_momentum, check_number, check_positive_int
 from ..constants import DEFAULT_MOMENTUM
-from ..data import digits_split
+from ..data import digits_shuffled
 from ..inference import moving_average
 from ..layer import BatchNorm
 from ..models.mlp import MLP, train
+from ..stats import percentile_ranges, spread_growth
 from ..viz.demo_plots import TrainVsInferenceArtists, plot_training_comparison
 from ._render import Blitter, encode_png
+from .presenter import NATIVE_SIZE_CLASS, is_presenting
+
+
+def view_size(aspect):
+    """(figsize in inches, dpi) of a view's picture: 960 px wide on a laptop; 1,800 px on a projector
+    (presenter mode), where the fonts are larger and the layout is made for them.
+
+    Parameters
+    ----------
+    aspect : float -- height / width
+    """
+    width_in, dpi = (18.0, 100) if is_presenting() else (12.0, 80)
+    return (width_in, round(width_in * aspect, 2)), dpi
 
 
 # -- the training comparison: the pure run ----------------------------------------------------------------
 #
-# The same deep sigmoid network, the same initial weights and the same mini-batches, trained with and without
-# batch normalization, on scikit-learn's bundled digits (nothing is downloaded).
+# Chapter 08's Figure 1 experiment (the paper's network, made small): the same network, the same initial
+# weights and the same mini-batches, trained with and without batch normalization on scikit-learn's bundled
+# digits (nothing is downloaded), recorded on the 500 test images in inference mode every 50 steps.
 
-def compare_training(data=None, *, init_scale=4.0, lr=0.3, steps=300, depth=6, width=64,
-                     activation="sigmoid", batch_size=32, seed=0, record_every=10):
+#: chapter 08's batch-norm momentum for its short runs (``bn_lesson.tf.models.SHORT_RUN_MOMENTUM``): with
+#: Keras' 0.99 the moving statistics that the test accuracy uses would lag for hundreds of steps
+FIGURE1_MOMENTUM = 0.9
+#: the target accuracy chapter 08 counts steps to
+TARGET_ACCURACY = 0.9
+
+
+def compare_training(data=None, *, init_std=0.1, lr=0.5, steps=2000, depth=3, width=100,
+                     activation="sigmoid", batch_size=60, momentum=FIGURE1_MOMENTUM, seed=0, record_every=50):
     """Train one network twice, without and with batch norm, from the same weights and mini-batches.
+
+    The defaults are chapter 08's Figure 1 run: three hidden layers of 100 sigmoid units, weights drawn
+    from N(0, 0.1²), plain SGD at learning rate 0.5 on batches of 60 for 2,000 steps, batch-norm momentum
+    0.9, recorded every 50 steps.
 
     Parameters
     ----------
-    data : ``bn_lesson.data.DigitsSplit`` or None (``digits_split(seed)``, chapter 02's split)
-    init_scale, lr, steps, batch_size, activation : as ``bn_lesson.models.mlp.MLP`` / ``train`` take them
+    data : (x_train, y_train, x_test, y_test) as ``bn_lesson.data.digits_shuffled`` returns, or None
+        (``digits_shuffled(default_rng(seed))``, chapter 08's split: 1,297 training and 500 test images)
+    init_std : float > 0 -- every weight ~ N(0, init_std²) (Keras' ``RandomNormal(stddev=init_std)``)
+    lr, steps, batch_size, activation : as ``bn_lesson.models.mlp.train`` / ``MLP`` take them
     depth, width : number of hidden layers and units per hidden layer
+    momentum : the batch-norm layers' momentum
     seed : draws the initial weights and the mini-batch order (the same for both runs)
+    record_every : steps between records; records start at step ``record_every``, as chapter 08's do
 
     Returns
     -------
     dict {"without BN": History, "with BN": History} -- ``History`` of ``bn_lesson.models.mlp.train``, measured
-    on the test set, with the 15/50/85th percentiles of unit 0 of the last hidden layer
+    on the test set, with the 15/50/85th percentiles of every unit of the last hidden layer
+    (``unit_percentiles`` is (R, width, 3); unit 0 is the one the figure shows)
     """
-    for name, value in (("steps", steps), ("depth", depth), ("width", width)):
+    for name, value in (("steps", steps), ("depth", depth), ("width", width), ("record_every", record_every)):
         check_positive_int(value, name)
-    data = digits_split(seed) if data is None else data
-    sizes = [data.X_train.shape[1]] + [width] * depth + [int(data.y_train.max()) + 1]
+    init_std = check_number(init_std, "init_std", low=0.0, low_open=True)
+    x_train, y_train, x_test, y_test = digits_shuffled(np.random.default_rng(seed)) if data is None else data
+    x_train, x_test = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    y_train, y_test = np.asarray(y_train, dtype=np.int64), np.asarray(y_test, dtype=np.int64)
+    sizes = [x_train.shape[1]] + [width] * depth + [int(y_train.max()) + 1]
     runs = {}
     for label, bn in (("without BN", False), ("with BN", True)):
-        model = MLP(sizes, np.random.default_rng(seed), activation=activation, init_scale=init_scale,
-                    batch_norm=bn)
-        runs[label] = train(model, data.X_train, data.y_train, lr=lr, steps=steps, batch_size=batch_size,
-                            rng=np.random.default_rng(seed), X_probe=data.X_test, y_probe=data.y_test,
-                            units=[(depth - 1, 0)], record_every=record_every)
+        rng = np.random.default_rng(seed)
+        model = MLP(sizes, rng, activation=activation, batch_norm=bn, momentum=momentum)
+        model.W = [rng.normal(0.0, init_std, size=w.shape) for w in model.W]  # (D_l, D_l+1), as Keras draws them
+        history = train(model, x_train, y_train, lr=lr, steps=steps, batch_size=batch_size,
+                        rng=np.random.default_rng(seed), X_probe=x_test, y_probe=y_test,
+                        units=[(depth - 1, u) for u in range(width)], record_every=record_every)
+        runs[label] = _without_step_zero(history)
     return runs
 
 
-#: the network and run the comparison uses unless told otherwise (chapter 02's deep sigmoid network):
-#: ``compare_training``'s own defaults
+def _without_step_zero(history):
+    """``history`` without its record at step 0. Chapter 08 records from step 50 on; at step 0 a batch-norm
+    network in inference mode shows its moving statistics' starting values (0 and 1), not the network."""
+    keep = history.record_steps > 0
+    n = len(history.record_steps)
+    return history._replace(**{name: value[keep] for name, value in history._asdict().items()
+                               if name != "loss" and isinstance(value, np.ndarray) and value.shape[:1] == (n,)})
+
+
+#: the network and run the comparison uses unless told otherwise: ``compare_training``'s own defaults
 COMPARISON_DEFAULTS = {name: p.default for name, p in inspect.signature(compare_training).parameters.items()
                        if p.kind is p.KEYWORD_ONLY and name != "record_every"}
+
+
+class Findings(NamedTuple):
+    """What chapter 08 measures on its Figure 1 run, for each of "without BN" and "with BN"."""
+
+    steps_to_target: dict  #: the first recorded step with test accuracy >= ``TARGET_ACCURACY``, or None
+    final_accuracy: dict   #: mean test accuracy of the last three records
+    median_wander: dict    #: over the last layer's units, the median of (max - min) of each unit's median input
+    spread_growth: dict    #: over those units, the median factor by which the 15th-85th spread changed
+
+
+def comparison_findings(runs, target=TARGET_ACCURACY):
+    """Chapter 08's numbers for a ``compare_training`` result: how soon each run reaches ``target`` test
+    accuracy, and how much the inputs of the last hidden layer's units drifted (a diverged run: None/NaN)."""
+    found = {field: {} for field in Findings._fields}
+    for label, hist in runs.items():
+        acc = hist.probe_accuracy
+        reached = np.flatnonzero(acc >= target)
+        found["steps_to_target"][label] = int(hist.record_steps[reached[0]]) if reached.size else None
+        found["final_accuracy"][label] = float(acc[-3:].mean()) if acc.size else float("nan")
+        usable = len(hist.record_steps) >= 2 and not hist.diverged
+        found["median_wander"][label] = (float(np.median(percentile_ranges(hist.unit_percentiles)[:, 1]))
+                                         if usable else float("nan"))
+        found["spread_growth"][label] = (float(np.median(spread_growth(hist.unit_percentiles)))
+                                         if usable else float("nan"))
+    return Findings(**found)
 
 
 # -- train vs inference: the pure computation ---------------------------------------------------------------
@@ -149,11 +224,12 @@ def train_vs_inference(steps=100, momentum=DEFAULT_MOMENTUM, seed=0, n_test=2000
 class TrainingComparison(widgets.VBox):
     """Controls + a "train both" button + the comparison figure (an ``ipywidgets.VBox``).
 
-    Training takes a few seconds, so it runs on the button, not on every slider move.
+    Training takes a few seconds, so it runs on the button, not on every slider move. The controls offer
+    the values chapter 08 tries (its learning-rate and initial-scale sweeps).
 
     Attributes
     ----------
-    init_scale, lr : FloatLogSlider       weight scale and learning rate
+    init_std, lr : SelectionSlider        initial weight scale and learning rate
     steps : Dropdown                      training steps
     activation : ToggleButtons            sigmoid / tanh / relu
     run : Button                          trains both networks (CSS class ``bn-train``)
@@ -162,35 +238,42 @@ class TrainingComparison(widgets.VBox):
     runs : dict                           the last ``compare_training`` result
     """
 
-    def __init__(self, data=None, train_now=True, dpi=80, **settings):
+    INIT_STDS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+    RATES = (0.1, 0.3, 0.5, 1.0, 3.0, 10.0, 30.0, 100.0)
+    STEPS = (500, 1000, 2000, 4000)
+
+    def __init__(self, data=None, train_now=True, **settings):
         unknown = set(settings) - set(COMPARISON_DEFAULTS)
         if unknown:
             raise ValueError(f"unknown setting(s) {sorted(unknown)}; choose from {sorted(COMPARISON_DEFAULTS)}")
         self.settings = dict(COMPARISON_DEFAULTS, **settings)
-        self.data = data if data is not None else digits_split(self.settings["seed"])
         s = self.settings
-        self.init_scale = widgets.FloatLogSlider(value=s["init_scale"], base=2, min=-2, max=5, step=1,
-                                                 description="init scale", readout_format=".3g",
-                                                 continuous_update=False)
-        self.lr = widgets.FloatLogSlider(value=s["lr"], base=10, min=-2, max=1, step=0.1, description="learning rate",
-                                         readout_format=".2g", continuous_update=False,
-                                         style={"description_width": "initial"})
-        self.steps = widgets.Dropdown(options=[100, 300, 1000], value=s["steps"], description="steps",
-                                      layout=widgets.Layout(width="160px"))
+        self.data = data if data is not None else digits_shuffled(np.random.default_rng(s["seed"]))
+        self.init_std = widgets.SelectionSlider(options=sorted({*self.INIT_STDS, s["init_std"]}),
+                                                value=s["init_std"], description="initial std",
+                                                continuous_update=False)
+        self.lr = widgets.SelectionSlider(options=sorted({*self.RATES, s["lr"]}), value=s["lr"],
+                                          description="learning rate", continuous_update=False,
+                                          style={"description_width": "initial"})
+        self.steps = widgets.Dropdown(options=sorted({*self.STEPS, s["steps"]}), value=s["steps"],
+                                      description="steps", layout=widgets.Layout(width="auto"))
         self.activation = widgets.ToggleButtons(options=["sigmoid", "tanh", "relu"], value=s["activation"],
-                                                style={"button_width": "70px"})
+                                                style={"button_width": "auto"})
         self.run = widgets.Button(description="train both", button_style="primary")
         self.run.add_class("bn-train")
         self.status = widgets.Label("")
-        self._dpi = dpi
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{12 * dpi}px",
-                                                                       height=f"{3.4 * dpi:.0f}px"))
+        self.status.add_class("bn-training-status")
+        self._figsize, self._dpi = view_size(0.34)
+        width, height = (round(v * self._dpi) for v in self._figsize)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
         self.image.add_class("bn-training-figure")
+        self.image.add_class(NATIVE_SIZE_CLASS)
         self.runs = None
         self.run.on_click(lambda _button: self.train())
         super().__init__(children=[
-            widgets.HBox([self.init_scale, self.lr, self.steps]),
-            widgets.HBox([self.activation, self.run, self.status]),
+            widgets.HBox([self.init_std, self.lr, self.steps]),
+            widgets.HBox([self.activation, self.run]),
+            self.status,
             self.image,
         ])
         self.add_class("bn-training-comparison")
@@ -199,8 +282,15 @@ class TrainingComparison(widgets.VBox):
 
     def current_settings(self):
         """The settings the controls show now."""
-        return dict(self.settings, init_scale=float(self.init_scale.value), lr=float(self.lr.value),
+        return dict(self.settings, init_std=float(self.init_std.value), lr=float(self.lr.value),
                     steps=int(self.steps.value), activation=self.activation.value)
+
+    def draw(self):
+        """The figure of the last run, as a matplotlib Figure (Agg; laid out for the screen size)."""
+        fig = Figure(figsize=self._figsize, dpi=self._dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        plot_training_comparison(self.runs, fig.subplots(1, 3), self.activation.value)
+        return fig
 
     def train(self):
         """Train both networks with the controls' settings, redraw, and return the runs."""
@@ -212,16 +302,24 @@ class TrainingComparison(widgets.VBox):
         finally:
             self.run.disabled = False
         seconds = time.perf_counter() - start
-        fig = Figure(figsize=(12, 3.4), dpi=self._dpi, layout="constrained")
-        FigureCanvasAgg(fig)
-        plot_training_comparison(self.runs, fig.subplots(1, 3), self.activation.value)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        self.draw().savefig(buf, format="png")
         self.image.value = buf.getvalue()
-        ends = {k: ("diverged" if h.diverged else f"{h.probe_accuracy[-1]:.0%}") for k, h in self.runs.items()}
-        self.status.value = (f"test accuracy without BN {ends['without BN']}, with BN {ends['with BN']} "
-                             f"(both trained in {seconds:.1f} s)")
+        self.status.value = f"{status_line(comparison_findings(self.runs), self.runs)} (both trained in {seconds:.1f} s)"
         return self.runs
+
+
+def status_line(findings, runs):
+    """One sentence on a comparison: final accuracies and the steps each run took to reach the target."""
+    parts = []
+    for label, hist in runs.items():
+        if hist.diverged:
+            parts.append(f"{label}: diverged")
+            continue
+        reached = findings.steps_to_target[label]
+        when = f"{TARGET_ACCURACY:.0%} after {reached:,} steps" if reached else f"never {TARGET_ACCURACY:.0%}"
+        parts.append(f"{label}: {findings.final_accuracy[label]:.0%} test accuracy, {when}")
+    return "; ".join(parts)
 
 
 def build_training_comparison(**kwargs):
@@ -241,20 +339,23 @@ class TrainVsInferenceView(widgets.VBox):
     image : Image (CSS class ``bn-tvi-figure``), last : the last ``TrainVsInference``
     """
 
-    def __init__(self, steps=100, momentum=DEFAULT_MOMENTUM, dpi=80):
+    def __init__(self, steps=100, momentum=DEFAULT_MOMENTUM):
         self.steps = widgets.IntSlider(value=steps, min=0, max=TVI_MAX_STEPS, step=10, description="steps",
-                                       continuous_update=True, layout=widgets.Layout(width="420px"))
+                                       continuous_update=True)
         self.steps.add_class("bn-tvi-steps")
         self.momentum = widgets.ToggleButtons(options=TVI_MOMENTA, value=momentum, description="momentum",
-                                              style={"button_width": "60px"})
+                                              style={"button_width": "auto"})
         self.last = train_vs_inference(int(self.steps.value), float(self.momentum.value))
-        self.figure = Figure(figsize=(11, 3.4), dpi=dpi)
-        self.figure.subplots_adjust(left=0.04, right=0.99, top=0.9, bottom=0.15, wspace=0.08)
+        figsize, dpi = view_size(0.31)
+        # laid out once, for the fonts in use, at the first draw; the blitted updates keep that layout
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.figure.get_layout_engine().set(wspace=0.06)  # room between the left's last tick and the right's first
         self._artists = TrainVsInferenceArtists(*self.figure.subplots(1, 2), self.last)
         self._blitter = Blitter(self.figure, self._artists.animated())
         width, height = self._blitter.size()
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
         self.image.add_class("bn-tvi-figure")
+        self.image.add_class(NATIVE_SIZE_CLASS)
         for control in (self.steps, self.momentum):
             control.observe(lambda _change: self.update(), names="value")
         super().__init__(children=[widgets.HBox([self.steps, self.momentum]), self.image])

@@ -13,8 +13,10 @@ Two things change, and both are undone by ``restore()``:
   first ``presenter()`` and put back by ``restore()``. Figures drawn *after* the call pick them up, so
   call it before the cells that draw.
 * the page's CSS -- a ``<style>`` element, shown as the output of the calling cell under a fixed display
-  id, enlarges JupyterLab's text and the ipywidgets controls (font, slider handle, track, label width),
-  and shows pictures inside widgets (the explorer's figure) 1.5 times larger.
+  id, enlarges JupyterLab's text and the ipywidgets controls (font, slider handle, track, label width,
+  checkboxes, dropdowns and buttons), and shows pictures inside widgets 1.5 times larger -- except those
+  a widget drew for presenter mode itself (CSS class ``NATIVE_SIZE_CLASS``): the demo's views check
+  ``is_presenting()`` and draw at a projector's size, with a layout made for the larger fonts.
   ``restore()`` replaces that output with nothing, which removes the style from the live page.
 
 The demo app (``make demo PRESENTER=1``) switches it on for its views (``bn_lesson.widgets.explorer``,
@@ -83,8 +85,13 @@ PRESENTER_CSS_VARS = {
     "--jp-widgets-readout-color": "#000000",
 }
 
-#: how much larger presenter mode shows pictures inside widgets (their pixels are fixed when drawn)
+#: how much larger presenter mode shows pictures inside widgets that were drawn for a laptop screen
 WIDGET_IMAGE_ZOOM = 1.5
+#: CSS class of a widget picture drawn for the screen it is shown on (the demo's views draw at a
+#: projector's size in presenter mode): presenter mode leaves its size alone instead of enlarging it
+NATIVE_SIZE_CLASS = "bn-native-size"
+#: the presenter look for a checkbox (its box) and a dropdown, toggle button or button (their text)
+CONTROL_BOX_PX, CONTROL_FONT = 28, "var(--jp-widgets-font-size)"
 
 _saved_rc = None  # rcParams values from before presenter(); None while presenter mode is off
 
@@ -92,19 +99,31 @@ _saved_rc = None  # rcParams values from before presenter(); None while presente
 def presenter_css():
     """The ``<style>`` element presenter mode puts on the page (a str of HTML)."""
     body = "\n".join(f"  {name}: {value};" for name, value in PRESENTER_CSS_VARS.items())
+    native = f".{NATIVE_SIZE_CLASS}"
     return (
         '<style id="bn-lesson-presenter">\n'
         f":root:root {{\n{body}\n}}\n"
         # readouts and labels of sliders are bold so they read from the back of the room
         ".widget-readout, .widget-label, .widget-label-basic { font-weight: bold; }\n"
-        # pictures shown by widgets (the explorer's figure) are drawn at a fixed size: show them larger
-        f".widget-image {{ zoom: {WIDGET_IMAGE_ZOOM}; }}\n"
+        # pictures a widget drew for a laptop (fixed pixels): show them larger; pictures drawn for this
+        # screen keep their size, and shrink (never overflow) where the page is narrower than they are
+        f".widget-image:not({native}) {{ zoom: {WIDGET_IMAGE_ZOOM}; }}\n"
+        f"{native} {{ max-width: 100%; height: auto !important; object-fit: contain; }}\n"
+        # the demo app's page (Voila) as wide as the projector, so those pictures fit
+        "#rendered_cells > div { max-width: min(1880px, 100%) !important; }\n"
         # controls built with a fixed pixel width would cut their larger text: let them grow, and let a
         # row of controls wrap rather than run off the screen
         ".widget-hbox { flex-wrap: wrap; }\n"
         ".widget-hslider { width: 440px !important; }\n"
         ".widget-dropdown, .widget-checkbox, .widget-button, .widget-toggle-button "
         "{ width: auto !important; min-width: max-content; }\n"
+        # checkboxes, dropdowns and buttons are native controls that ignore the font variables above
+        f".widget-checkbox input[type='checkbox'] {{ width: {CONTROL_BOX_PX}px; height: {CONTROL_BOX_PX}px; "
+        "margin-right: 10px; accent-color: #000000; }\n"
+        f".widget-checkbox {{ height: auto; min-height: var(--jp-widgets-inline-height); }}\n"
+        f".widget-dropdown > select, .jupyter-button, .widget-toggle-button {{ font-size: {CONTROL_FONT}; "
+        "height: var(--jp-widgets-inline-height); padding: 0 14px; }\n"
+        ".widget-dropdown > select { min-width: 6em; }\n"
         "</style>"
     )
 

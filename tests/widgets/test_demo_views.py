@@ -1,4 +1,6 @@
-"""The demo app's two views: the pure runs checked against the layers they stand for, the widgets driven."""
+"""The demo app's two views: the pure runs checked against the layers they stand for and against chapter 08's
+finding, the widgets driven, and their figures laid out without overlapping text, on a laptop and in
+presenter mode."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -6,14 +8,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from bn_lesson.data import digits_split  # noqa: E402
+from bn_lesson.data import digits_shuffled  # noqa: E402
 from bn_lesson.inference import steps_to_converge  # noqa: E402
 from bn_lesson.layer import BatchNorm  # noqa: E402
 from bn_lesson.viz.demo_plots import plot_train_vs_inference, plot_training_comparison  # noqa: E402
 from bn_lesson.widgets.demo_views import (  # noqa: E402
-    TVI_BATCH, TVI_MAX_STEPS, TVI_MEAN, TVI_STD, build_train_vs_inference, build_training_comparison,
-    compare_training, train_vs_inference,
+    COMPARISON_DEFAULTS, TVI_BATCH, TVI_MAX_STEPS, TVI_MEAN, TVI_STD,
+    build_train_vs_inference, build_training_comparison, compare_training, comparison_findings,
+    train_vs_inference,
 )
+from bn_lesson.widgets.presenter import NATIVE_SIZE_CLASS, presenter, restore  # noqa: E402
+
+from layout_checks import overlapping_texts  # noqa: E402  (tests/widgets/layout_checks.py)
 
 threadpoolctl = pytest.importorskip("threadpoolctl")  # comes with scikit-learn
 
@@ -23,7 +29,7 @@ threadpoolctl = pytest.importorskip("threadpoolctl")  # comes with scikit-learn
 
 @pytest.fixture(scope="module")
 def digits():
-    return digits_split(0)
+    return digits_shuffled(np.random.default_rng(0))
 
 
 @pytest.fixture(autouse=False)
@@ -32,22 +38,44 @@ def one_blas_thread():
         yield
 
 
-def test_compare_training_records_both_runs(digits, one_blas_thread):
+@pytest.fixture
+def presenting():
+    presenter()
+    yield
+    restore()
+
+
+def test_compare_training_records_both_runs_from_the_first_record_step(digits, one_blas_thread):
     runs = compare_training(digits, steps=30, record_every=10, depth=2, width=16)
     assert list(runs) == ["without BN", "with BN"]
     for hist in runs.values():
-        assert hist.record_steps.tolist() == [0, 10, 20, 30]
-        assert hist.unit_percentiles.shape == (4, 1, 3)
-        assert len(hist.loss) == 30
+        assert hist.record_steps.tolist() == [10, 20, 30]  # as chapter 08 records: no step-0 record
+        assert hist.unit_percentiles.shape == (3, 16, 3)    # every unit of the last hidden layer
+        assert hist.probe_accuracy.shape == (3,) and len(hist.loss) == 30
     # the same weights and the same batches: without BN the two runs would be identical
     same = compare_training(digits, steps=30, record_every=10, depth=2, width=16)
     assert np.array_equal(same["without BN"].loss, runs["without BN"].loss)
 
 
-def test_bn_rescues_a_badly_initialized_deep_network(digits, one_blas_thread):
-    runs = compare_training(digits, init_scale=0.25, steps=300, record_every=100)
-    without, with_bn = (runs[k].probe_accuracy[-1] for k in ("without BN", "with BN"))
-    assert without < 0.3 < 0.85 < with_bn, (without, with_bn)
+def test_the_defaults_are_chapter_08s_figure_1_run():
+    assert COMPARISON_DEFAULTS == dict(init_std=0.1, lr=0.5, steps=2000, depth=3, width=100,
+                                       activation="sigmoid", batch_size=60, momentum=0.9, seed=0)
+
+
+def test_at_its_defaults_the_demo_reproduces_chapter_08s_finding(one_blas_thread):
+    """Chapter 08's Figure 1 asserts: BN reaches 90% at least 4x sooner, the plain net is below 50% for its
+    first 400 steps, the plain net's unit inputs wander 2x+ as far and their spreads change 5x+ as much."""
+    runs = compare_training()
+    found = comparison_findings(runs)
+    bn, plain = found.steps_to_target["with BN"], found.steps_to_target["without BN"]
+    assert bn is not None and plain is not None and 4 * bn <= plain, found.steps_to_target
+    early = runs["without BN"].probe_accuracy[runs["without BN"].record_steps <= 400].max()
+    assert early < 0.5
+    assert found.final_accuracy["with BN"] > found.final_accuracy["without BN"] > 0.8
+    assert found.median_wander["without BN"] > 2 * found.median_wander["with BN"], found.median_wander
+    assert found.spread_growth["without BN"] > 5 * found.spread_growth["with BN"], found.spread_growth
+    # the band the figure shows (unit 0): with BN it keeps its width, without it widens many times over
+    assert 0.5 < found.spread_growth["with BN"] < 2
 
 
 def test_compare_training_validates(digits):
@@ -55,6 +83,8 @@ def test_compare_training_validates(digits):
         compare_training(digits, steps=0)
     with pytest.raises(TypeError, match="depth"):
         compare_training(digits, depth=1.5)
+    with pytest.raises(ValueError, match="init_std"):
+        compare_training(digits, init_std=0.0)
 
 
 def test_plot_training_comparison_draws_three_panels(digits, one_blas_thread):
@@ -74,15 +104,29 @@ def test_plot_training_comparison_draws_three_panels(digits, one_blas_thread):
 def test_training_widget_trains_on_the_button_with_the_controls_settings(digits, one_blas_thread):
     w = build_training_comparison(data=digits, train_now=False, steps=100, depth=2, width=16)
     assert w.runs is None and w.image.value == b""
-    w.init_scale.value = 0.5
-    w.lr.value = 1.0
+    w.init_std.value = 1.0
+    w.lr.value = 3.0
     w.run.click()
-    assert w.current_settings()["init_scale"] == 0.5
+    assert w.current_settings()["init_std"] == 1.0 and w.current_settings()["lr"] == 3.0
     assert w.runs["with BN"].record_steps[-1] == 100
     assert w.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     assert "without BN" in w.status.value and "with BN" in w.status.value and not w.run.disabled
     with pytest.raises(ValueError, match="unknown setting"):
         build_training_comparison(data=digits, train_now=False, learning_rate=1.0)
+
+
+@pytest.mark.parametrize("mode", ["laptop", "presenter"])
+def test_the_training_figure_has_no_overlapping_text(mode, digits, one_blas_thread, request):
+    if mode == "presenter":
+        request.getfixturevalue("presenting")
+    w = build_training_comparison(data=digits, train_now=False, steps=100)
+    w.train()
+    fig = w.draw()
+    assert not overlapping_texts(fig), overlapping_texts(fig)
+    width = int(w.image.layout.width.removesuffix("px"))
+    assert NATIVE_SIZE_CLASS in w.image._dom_classes
+    assert width == round(fig.get_figwidth() * fig.dpi)  # shown at the size it is drawn
+    assert (width >= 1700) == (mode == "presenter")    # a projector's width in presenter mode
 
 
 # -- train vs inference ----------------------------------------------------------------
@@ -138,8 +182,19 @@ def test_the_view_draws_the_result_it_is_given():
     try:
         np.testing.assert_array_equal(left.lines[0].get_ydata(), result.moving_mean)
         assert left.get_xlim() == (0, TVI_MAX_STEPS) and f"batches of {TVI_BATCH}" in left.get_xlabel()
-        assert "after 200 steps" in left.texts[0].get_text()
+        assert "after 200 steps" in left.get_title()
         assert [t.get_text().split(":")[0] for t in right.texts] == ["training mode (batch statistics)",
                                                                      "inference mode (moving averages)"]
     finally:
         plt.close(left.figure)
+
+
+@pytest.mark.parametrize("mode", ["laptop", "presenter"])
+@pytest.mark.parametrize("steps, momentum", [(0, 0.9), (1000, 0.99), (1000, 0.999)])
+def test_the_train_vs_inference_figure_has_no_overlapping_text(mode, steps, momentum, request):
+    if mode == "presenter":
+        request.getfixturevalue("presenting")
+    w = build_train_vs_inference(steps=steps, momentum=momentum)
+    assert not overlapping_texts(w.figure), overlapping_texts(w.figure)
+    assert NATIVE_SIZE_CLASS in w.image._dom_classes
+    assert (int(w.image.layout.width.removesuffix("px")) >= 1700) == (mode == "presenter")

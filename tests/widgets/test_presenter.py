@@ -8,7 +8,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from bn_lesson.widgets.presenter import PRESENTER_RC, is_presenting, presenter, presenter_css, restore
+from bn_lesson.widgets.presenter import (
+    CONTROL_BOX_PX, NATIVE_SIZE_CLASS, PRESENTER_RC, is_presenting, presenter, presenter_css, restore,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +86,15 @@ def test_css_enlarges_widget_controls():
     assert "--jp-widgets-font-size: 20px" in css
     assert "--jp-widgets-slider-handle-size: 26px" in css
     assert ":root:root" in css  # beats the :root rules whatever the load order
+    # native controls that ignore the font variables: the checkbox's box, the dropdown's and buttons' text
+    assert f"input[type='checkbox'] {{ width: {CONTROL_BOX_PX}px; height: {CONTROL_BOX_PX}px" in css
+    assert ".widget-dropdown > select" in css and ".widget-toggle-button" in css
+
+
+def test_css_enlarges_laptop_pictures_but_leaves_pictures_drawn_for_the_projector_alone():
+    css = presenter_css()
+    assert f".widget-image:not(.{NATIVE_SIZE_CLASS}) {{ zoom: " in css
+    assert f".{NATIVE_SIZE_CLASS} {{ max-width: 100%" in css  # shrinks on a narrower page, never overflows
 
 
 def test_import_has_no_side_effects():
