@@ -29,9 +29,12 @@ $(STAMP): requirements.txt pyproject.toml
 $(KERNEL): $(STAMP) tools/kernel.py tools/kernel.env
 	$(BIN)/python -m tools.kernel
 
-## lab: set up (if needed) and open the chapters in JupyterLab on localhost, token auth on
+## lab: set up (if needed) and open the chapters in JupyterLab on localhost, token auth on. It serves the
+## repository (a chapter's diagrams are ../images/*.png, outside notebooks/) and opens its file browser in
+## notebooks/.
+LAB_DIRS := --ServerApp.root_dir=. --FileContentsManager.preferred_dir=notebooks
 lab: $(SETUP)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks $(ROOT_FLAG)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(LAB_DIRS) $(ROOT_FLAG)
 
 ## test: set up (if needed) and run every test: unit tests, every notebook under nbval (strict), and the
 ## real-browser tests (static book, live JupyterLab) when Chromium is there
