@@ -38,6 +38,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
 
+from tools.site import shell
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSETS = Path(__file__).resolve().parent / "assets"
 VENDOR_CACHE = ROOT / "build" / "vendor"
@@ -227,8 +229,9 @@ def _exporter():
 
 
 def _fix_links(page_html):
-    """Links between chapters point at pages, not notebooks; course images at the site's copy."""
-    page_html = re.sub(r'(href="(?![a-z]+:)[^"#]*?)\.ipynb([#"])', r"\1.html\2", page_html)
+    """Links between chapters point at pages, not notebooks (but "Download this notebook" at the copy in
+    notebooks/); course images at the site's copy."""
+    page_html = re.sub(r'(href="(?![a-z]+:)(?!notebooks/)[^"#]*?)\.ipynb([#"])', r"\1.html\2", page_html)
     return re.sub(r'((?:src|href)=")(?:\.\./)?images/', r"\1images/", page_html)
 
 
@@ -240,16 +243,17 @@ def add_require_config(page_html):
     return page_html.replace(tag, f"{tag}\n{ANYWIDGET_REQUIRE_CONFIG}", 1)
 
 
-def render_chapter(exporter, chapter, prev, next_, total):
-    nb = nbformat.read(chapter.path, as_version=4)
-    nb.metadata["title"] = chapter.title
+def render_chapter(exporter, chapter, prev, next_, total, chapters=()):
+    nb = shell.prepare(nbformat.read(chapter.path, as_version=4))  # exercise boxes, set-up folded
+    nb.metadata["title"] = f"{chapter.number} · {chapter.short_title} · {COURSE_TITLE}"
     resources = {
         "metadata": {"name": chapter.path.stem, "path": str(chapter.path.parent)},
         "book": {"course_title": COURSE_TITLE, "chapter": chapter, "prev": prev, "next": next_,
-                 "total": total},
+                 "total": total, "chapters": chapters},
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return _fix_links(add_require_config(body) if chapter.has_widgets else body)
+    body = add_require_config(body) if chapter.has_widgets else body
+    return shell.finish_page(_fix_links(body))
 
 
 def render_index(chapters, images_dir=ROOT / "images"):
@@ -290,15 +294,17 @@ def build(out=ROOT / "site", notebook_dir=ROOT / "notebooks"):
         shutil.copytree(images, tmp / "images")
 
     exporter = _exporter()
-    pages = []
+    pages, entries = [], []
     for i, chapter in enumerate(chapters):
         prev = chapters[i - 1] if i > 0 else None
         next_ = chapters[i + 1] if i + 1 < len(chapters) else None
-        (tmp / chapter.page).write_text(render_chapter(exporter, chapter, prev, next_, len(chapters)),
-                                        encoding="utf-8")
+        page_html = render_chapter(exporter, chapter, prev, next_, len(chapters), chapters)
+        (tmp / chapter.page).write_text(page_html, encoding="utf-8")
+        entries += shell.search_entries(chapter.page, f"{chapter.number} · {chapter.short_title}", page_html)
         pages.append(chapter.page)
         print(f"  {chapter.page}")
     (tmp / "index.html").write_text(render_index(chapters), encoding="utf-8")
+    shell.finish_site(tmp, chapters, entries)  # search index, the shell's script, notebooks to download
     check_offline(tmp)
 
     shutil.rmtree(out, ignore_errors=True)
