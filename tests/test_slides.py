@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from tools.slides import add_slide_metadata, build_slides
-from tools.slides.add_slide_metadata import SLIDE_LINES, WIDGET_MIME, png_size, slide_types
+from tools.slides.add_slide_metadata import WIDGET_MIME, png_size, slide_types
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,39 +38,56 @@ def test_png_size_reads_the_header():
     assert png_size(base64.b64encode(b"GIF89a" + b"\0" * 40).decode()) is None
 
 
-def test_headings_open_slides_and_widgets_are_skipped():
+def _stream(text):
+    return v4.new_output("stream", name="stdout", text=text)
+
+
+def test_headings_open_slides_and_set_up_test_and_widget_cells_are_skipped():
     nb = v4.new_notebook(cells=[
         v4.new_markdown_cell("# Chapter\nwhat you will learn"),
-        _code("import numpy as np"),
+        _code("import numpy as np\nSEED = 0"),                       # set-up: the first code cell
         v4.new_markdown_cell("## 1 · First section"),
         _code("w = build()", v4.new_output("display_data", data={WIDGET_MIME: {"model_id": "x"},
                                                                   "text/plain": "VBox()"})),
         v4.new_markdown_cell("### a detail"),
-        _code("print(1)", v4.new_output("stream", name="stdout", text="1\n")),
+        _code("print(1)", _stream("1\n")),
+        _code("assert 1 + 1 == 2\nassert True"),                      # test code only
+        _code("from math import erf"),                                 # imports only
     ])
-    assert slide_types(nb) == ["slide", "-", "slide", "skip", "subslide", "-"]
+    assert slide_types(nb) == ["slide", "skip", "slide", "skip", "subslide", "-", "skip", "skip"]
 
 
-def test_a_full_slide_overflows_into_a_subslide_and_the_sentence_moves_with_its_figure():
+def test_a_figure_gets_a_slide_of_its_own_with_the_sentence_that_introduces_it():
     nb = v4.new_notebook(cells=[
-        v4.new_markdown_cell("## Section\n" + "a line of prose\n" * 8),
-        _code("x = 1\n" * 5),
+        v4.new_markdown_cell("# T"),
+        _code("import numpy as np"),
+        v4.new_markdown_cell("## Section\n" + "a line of prose\n" * 6),
+        _code("x = 1\n" * 5, _stream("1\n")),
         v4.new_markdown_cell("Look at the figure below: the curve drops."),
         _code("plot()", _figure_output(4.0)),
+        _code("print(2)", _stream("2\n")),                             # after a figure: a new slide
+        v4.new_markdown_cell("## Next\nOne sentence."),
+        _code("plot()", _figure_output(3.0)),                          # joins its section's heading
     ])
-    kinds = slide_types(nb)
-    assert kinds == ["slide", "-", "subslide", "-"]
-    lines = [add_slide_metadata.estimated_lines(c) for c in nb.cells]
-    assert sum(lines) > SLIDE_LINES >= lines[2] + lines[3]
+    assert slide_types(nb) == ["slide", "skip", "slide", "-", "subslide", "-", "subslide", "slide", "-"]
+
+
+def test_a_slide_that_would_overflow_continues_on_a_subslide():
+    long_code = "".join(f"value_{i} = compute({i})\n" for i in range(14))
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("# T"), _code("import numpy as np")]
+                         + [_code(long_code, _stream("done\n")) for _ in range(3)])
+    heights = [add_slide_metadata.estimated_height(c) for c in nb.cells[2:]]
+    assert heights[0] + heights[1] > add_slide_metadata.CONTENT_HEIGHT_PX >= heights[0]
+    assert slide_types(nb)[2:] == ["-", "subslide", "subslide"]
 
 
 def test_apply_only_writes_slideshow_metadata():
     nb = v4.new_notebook(cells=[v4.new_markdown_cell("# T"), _code("1", v4.new_output("stream", text="1\n"))])
     nb.cells[1].metadata["tags"] = ["nbval-ignore-output"]
     before = nbformat.writes(nb)
-    assert add_slide_metadata.apply(nb) == 2
+    assert add_slide_metadata.apply(nb) == 2  # (the one code cell is the set-up: "skip")
     assert add_slide_metadata.apply(nb) == 0  # idempotent
-    assert nb.cells[1].metadata == {"tags": ["nbval-ignore-output"], "slideshow": {"slide_type": "-"}}
+    assert nb.cells[1].metadata == {"tags": ["nbval-ignore-output"], "slideshow": {"slide_type": "skip"}}
     for cell in nb.cells:
         del cell.metadata["slideshow"]
     assert nbformat.writes(nb) == before
@@ -82,6 +99,42 @@ def test_every_chapter_carries_slide_metadata(path):
     missing = [i for i, c in enumerate(nb.cells) if "slide_type" not in c.metadata.get("slideshow", {})]
     assert not missing, (f"cells {missing} have no slide metadata: run "
                          f"`.venv/bin/python -m tools.slides.add_slide_metadata {path.relative_to(ROOT)}`")
+
+
+def _chapter_like():
+    """A small chapter: title cell with outcomes and course map, set-up, a figure, an exercise, tests."""
+    return v4.new_notebook(cells=[
+        v4.new_markdown_cell("# Chapter 09 · Something\n\nWhat it is about.\n\n**After this chapter you will be able to**\n"
+                             "- do one thing;\n- do another.\n\n*Course map:* 01 one → **09 this** → 10 that."),
+        _code("import numpy as np\nSEED = 0"),
+        v4.new_markdown_cell("## 1 · A figure"),
+        _code("fig, ax = plt.subplots()\nax.plot(x)\nassert x.shape == (3,)", _figure_output(3.5)),
+        _code("y = f(x)\nprint(y)\nassert y > 0", _stream("1.0\n")),
+        v4.new_markdown_cell("## Summary\n- it works\n\n## Exercise · write it\nWrite `my_f(x)`."),
+        _code("def my_f(x):\n    raise NotImplementedError(\"your code here\")"),
+        _code("check_f(my_f)", _stream("✗ f: not written yet\n"),
+              v4.new_output("execute_result", data={"text/plain": "False"}, execution_count=1)),
+    ])
+
+
+def test_prepare_shows_what_a_deck_should_and_computes_its_slides():
+    nb = build_slides.prepare(_chapter_like())
+    sources = [c.source for c in nb.cells]
+    assert not any("SEED = 0" in src for src in sources), "set-up code leaves the deck"
+    title, outcomes = nb.cells[0].source, nb.cells[1].source
+    assert title.startswith("# Chapter 09") and "*Course map:*" in title and "After this chapter" not in title
+    assert outcomes.startswith("**After this chapter")
+    figure = next(c for c in nb.cells if c.cell_type == "code" and c.outputs and "image/png" in c.outputs[0].data)
+    assert figure.metadata["transient"] == {"remove_source": True}, "the figure gets the slide, not its code"
+    printed = next(c for c in nb.cells if c.cell_type == "code" and "print(y)" in c.source)
+    assert "assert" not in printed.source, "test code is left out"
+    assert any(c.source.startswith("## Exercise") for c in nb.cells), "Summary and Exercises: two slides"
+    box = next(c for c in nb.cells if c.cell_type == "raw")
+    assert 'class="book-exercise"' in box.source and "check_f(my_f)" in re.sub(r"<[^>]+>", "", box.source)
+    assert "not written yet" not in "".join(sources) and all(
+        o.get("data", {}).get("text/plain") != "False" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    assert kinds[0] == "slide" and "skip" not in kinds
 
 
 @pytest.fixture(scope="module")

@@ -142,7 +142,7 @@ def solution_source(name):
 
 def exercise_html(ex, solution=None):
     """The exercise box: task, the code to write and the check to run, and the solution behind a click."""
-    parts = [f'<section class="book-exercise" id="exercise-{html.escape(ex.name)}" data-exercise="{html.escape(ex.name)}">',
+    parts = [f'<article class="book-exercise" id="exercise-{html.escape(ex.name)}" data-exercise="{html.escape(ex.name)}">',
              f'<div class="book-exercise-head"><span class="book-exercise-tag">Exercise</span> '
              f'<span class="book-exercise-what">write <code>{html.escape(ex.signature)}</code></span></div>']
     if ex.task:
@@ -157,7 +157,7 @@ def exercise_html(ex, solution=None):
     else:
         parts.append(f'<p class="book-exercise-how">Stuck? <code>solution("{html.escape(ex.name)}")</code> '
                      "prints an answer.</p>")
-    parts.append("</section>")
+    parts.append("</article>")
     return "\n".join(parts)
 
 

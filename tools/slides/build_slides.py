@@ -11,17 +11,20 @@ sha512 checked, cached in ``build/npm/``), and require.js and MathJax come from 
 copies (``build_site.fetch_vendor``: the same versions, the same cache); all are unpacked into
 ``slides/_static/``. A deck, or a style sheet it loads, that still names another host is an error.
 
-Decks show what the chapters store: code, printed results and static figures. Live widgets are not
-slide material (a deck has no kernel, and RISE renders ipywidgets 8 only as text; every widget cell in a
-chapter is followed by a static figure of the same lesson, and the live versions are in the demo app,
-``make demo``): widget cells are skipped. Slide breaks come from each cell's ``slideshow`` metadata
-(``tools/slides/add_slide_metadata.py``); a cell without any gets the same rules in memory.
+Decks show what the chapters store: code, printed results and static figures, in the book's look
+(``assets/slides.css`` over the book's ``shell.css``), titled like the book ("03 · The four steps"). What
+a deck leaves out or changes, in memory (``prepare``): set-up code, test-only code (``assert`` lines) and
+live widgets (a deck has no kernel; every widget cell in a chapter is followed by a static figure of the
+same lesson, and the live versions are in the demo app, ``make demo``); the code that draws a figure (the
+figure gets the slide); each exercise becomes an exercise box, as in the book; a markdown cell with two
+sections, or too long for one slide, is split. Slide breaks are then computed by
+``add_slide_metadata.slide_types`` on the deck's own cells, and ``assets/slides.js`` draws each figure as
+large as its slide allows and shrinks a slide that would still overflow 960 x 700 px.
 """
 import argparse
 import base64
 import functools
 import hashlib
-import html
 import http.server
 import re
 import shutil
@@ -30,15 +33,20 @@ import sys
 import tarfile
 from pathlib import Path
 
+import jinja2
 import nbformat
-from jinja2 import DictLoader
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
-from tools.site import build_site
+from tools.site import build_site, notebook_prep
+from tools.site.shell import ASSETS as SITE_ASSETS
 from tools.slides import add_slide_metadata
 
 ROOT = Path(__file__).resolve().parents[2]
+ASSETS = Path(__file__).resolve().parent / "assets"
+#: copied into slides/_static/: the decks' layout script and look, the book's shell styles, the favicon
+STATIC_FILES = {ASSETS / "slides.js": "slides.js", ASSETS / "slides.css": "slides.css",
+                SITE_ASSETS / "shell.css": "shell.css", SITE_ASSETS / "favicon.svg": "favicon.svg"}
 CACHE = ROOT / "build" / "npm"
 OUT = ROOT / "slides"
 STATIC = "_static"
@@ -59,26 +67,6 @@ LOCAL_URLS = {
     "font_awesome_url": "",
     "jupyter_widgets_base_url": "",
 }
-
-#: nbconvert's reveal template minus what only a CDN offers: mermaid, the widget manager and jQuery
-#: (jQuery serves only the template's optional slide scrolling, done here with CSS instead); plus a cap on
-#: figure height so a figure, its code and the sentence about it share a slide, long code lines wrap, a
-#: slide taller than the screen scrolls, and formulas are not broken across lines in narrow table cells
-TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js_jquery -%}{%- endblock html_head_js_jquery -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{% block jupyter_widgets %}{% endblock jupyter_widgets %}
-{%- block html_head_css -%}
-<style type="text/css">
-.reveal .jp-OutputArea-output img { max-height: MAX_FIGURE_PXpx; width: auto; }
-.reveal .jp-InputArea pre, .reveal .jp-OutputArea-output pre { white-space: pre-wrap; word-break: break-word; }
-.reveal .slides section:not(.stack) { max-height: 700px; overflow-y: auto; }
-</style>
-<script type="text/x-mathjax-config">
-MathJax.Hub.Config({CommonHTML: {linebreaks: {automatic: false}}});
-</script>
-{%- endblock html_head_css -%}
-""".replace("MAX_FIGURE_PX", str(add_slide_metadata.MAX_FIGURE_PX))
 
 #: an import of a style sheet from another host, inside CSS
 CSS_IMPORT = re.compile(r"@import\s+(?:url\()?[\"']?(?:https?:)?//", re.IGNORECASE)
@@ -121,18 +109,84 @@ def unpack_static(out=OUT):
             tar.extractall(static / name, members=members, filter="data")
         stamp.write_text(version)
     build_site.install_vendor(build_site.fetch_vendor(), static)
+    for source, name in STATIC_FILES.items():
+        shutil.copy(source, static / name)
     return static
 
 
-def prepare(nb):
-    """What the deck shows: no widget state (no kernel in a deck), slide metadata on every cell."""
-    nb.metadata.pop("widgets", None)
-    if any("slide_type" not in c.metadata.get("slideshow", {}) for c in nb.cells):
-        add_slide_metadata.apply(nb)
+def _bold_lead(paragraph):
+    """A paragraph whose first line is only bold text ("**After this chapter you will be able to**")."""
+    return re.fullmatch(r"\*\*[^*]+\*\*:?", paragraph.strip().split("\n", 1)[0].strip()) is not None
+
+
+def _split_long_markdown(nb, budget=add_slide_metadata.CONTENT_HEIGHT_PX - 40):
+    """Split a markdown cell too tall for one slide between paragraphs (before a paragraph that is only
+    bold text, like "**After this chapter you will be able to**", when there is one near the middle)."""
+    cells = []
     for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs
-                            if add_slide_metadata.WIDGET_MIME not in o.get("data", {})]
+        if cell.cell_type != "markdown" or add_slide_metadata.estimated_height(cell) <= budget:
+            cells.append(cell)
+            continue
+        pieces, current = [], []
+        for para in re.split(r"\n\s*\n", cell.source.strip()):
+            candidate = nbformat.v4.new_markdown_cell("\n\n".join(current + [para]))
+            bold_only = _bold_lead(para)
+            tall = add_slide_metadata.estimated_height(candidate)
+            if current and (tall > budget or (bold_only and tall > budget // 3)):
+                pieces.append(current)
+                current = []
+            current.append(para)
+        pieces.append(current)
+        for j, piece in enumerate(pieces):
+            new = nbformat.v4.new_markdown_cell("\n\n".join(piece))
+            new.metadata = dict(cell.metadata) if j == 0 else {}
+            cells.append(new)
+    nb.cells = cells
+    return nb
+
+
+def _title_slide(nb):
+    """The chapter's first cell as a title slide (the title, what the chapter is about and the course map)
+    and a slide of what the learner will be able to do: the course map moves up to the title."""
+    first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if first is None:
+        return nb
+    paragraphs = re.split(r"\n\s*\n", first.source.strip())
+    course = [p for p in paragraphs if p.lstrip().startswith(("*Course map", "_Course map"))]
+    outcomes = next((i for i, p in enumerate(paragraphs) if _bold_lead(p)), None)
+    if not course or outcomes is None:
+        return nb
+    title = [p for p in paragraphs[:outcomes] if p not in course] + course
+    rest = [p for p in paragraphs[outcomes:] if p not in course]
+    second = nbformat.v4.new_markdown_cell("\n\n".join(rest))
+    first.source = "\n\n".join(title)
+    nb.cells.insert(nb.cells.index(first) + 1, second)
+    return nb
+
+
+def prepare(nb):
+    """The chapter as its deck shows it (in memory; see the module's docstring). Returns ``nb`` with a
+    slide type on every cell."""
+    nb.metadata.pop("widgets", None)
+    kept, first_code = [], True
+    for cell in nb.cells:  # set-up, test-only and widget cells leave the deck
+        if not (add_slide_metadata.is_widget(cell) or add_slide_metadata.is_test_or_setup(cell, first_code)):
+            kept.append(cell)
+        first_code = first_code and cell.cell_type != "code"
+    nb.cells = kept
+    _title_slide(nb)
+    notebook_prep.box_exercises(nb)
+    notebook_prep.split_at_headings(nb)
+    _split_long_markdown(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = [o for o in cell.outputs if add_slide_metadata.WIDGET_MIME not in o.get("data", {})]
+        cell.source = notebook_prep.without_asserts(cell.source)
+        if not cell.source.strip() or add_slide_metadata.has_figure(cell):
+            cell.metadata["transient"] = {"remove_source": True}  # the figure (or the printed result) is the slide
+    for cell, kind in zip(nb.cells, add_slide_metadata.slide_types(nb, first_code_is_setup=False)):
+        cell.metadata["slideshow"] = {"slide_type": kind}
     return nb
 
 
@@ -141,10 +195,14 @@ def exporter():
     config = Config()
     for trait, value in LOCAL_URLS.items():
         config.SlidesExporter[trait] = value
-    config.SlidesExporter.reveal_theme = "white"  # its fonts ship with reveal.js ("simple" imports Google's)
     config.SlidesExporter.reveal_number = "c/t"
-    return SlidesExporter(config=config, extra_loaders=[DictLoader({"bn_slides.html.j2": TEMPLATE})],
-                          template_file="bn_slides.html.j2")
+    return SlidesExporter(config=config, extra_template_paths=[str(ASSETS)], template_file="bn_slides.html.j2")
+
+
+def deck_title(path):
+    """ "03 · The four steps of batch normalization": the chapter's number and its title without "Chapter 03 ·". """
+    chapter = build_site.describe(Path(path))
+    return f"{chapter.number} · {chapter.short_title}"
 
 
 def outside_css_imports(page, out):
@@ -165,7 +223,8 @@ def _local_images(page):
 def build_deck(path, out=OUT):
     """Export one notebook to ``out/<stem>.slides.html``; returns (output path, number of slides)."""
     nb = prepare(nbformat.read(path, as_version=4))
-    body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": Path(path).stem}})
+    deck = {"title": deck_title(path), "course": build_site.COURSE_TITLE}
+    body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": Path(path).stem}, "deck": deck})
     body = _local_images(body)
     bad = outside_css_imports(body, out)
     if bad:
@@ -176,23 +235,16 @@ def build_deck(path, out=OUT):
     return target, n_slides
 
 
-def _title(path):
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
-            return cell.source.lstrip().split("\n", 1)[0].lstrip("# ").strip()
-    return Path(path).stem
-
-
 def write_index(decks, out=OUT):
-    """slides/index.html: one link per deck."""
-    items = "\n".join(f'  <li><a href="{html.escape(d.name)}">{html.escape(t)}</a></li>' for d, t in decks)
-    (out / "index.html").write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>bn-lesson slides</title>"
-        "<style>body{font:20px/1.5 sans-serif;margin:3em}</style></head>\n<body><h1>bn-lesson: slides</h1>\n"
-        "<p>Arrow keys move between slides (down: the rest of a section); <kbd>S</kbd> opens speaker notes. "
-        "The live widgets are in the demo app (<code>make demo</code>).</p>\n"
-        f"<ol>\n{items}\n</ol></body></html>\n", encoding="utf-8")
+    """slides/index.html: the course's decks, styled like the book's front page.
+
+    ``decks``: [(deck path, title, number of slides)]
+    """
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ASSETS)), autoescape=True)
+    page = env.get_template("index.html.j2").render(course_title=build_site.COURSE_TITLE, decks=[
+        {"href": d.name, "number": t.split(" · ", 1)[0], "title": t.split(" · ", 1)[-1], "slides": n}
+        for d, t, n in decks])
+    (out / "index.html").write_text(page, encoding="utf-8")
 
 
 def serve(port, out=OUT):
@@ -212,9 +264,7 @@ def build(paths, out=OUT):
     if (ROOT / "images").is_dir():
         shutil.copytree(ROOT / "images", out / "images", dirs_exist_ok=True)
     built = [build_deck(path, out) for path in paths]
-    titles = {deck.name: _title(path) for path, (deck, _) in zip(paths, built)}
-    write_index([(d, titles.get(d.name, d.name.removesuffix(".slides.html")))
-                 for d in sorted(out.glob("*.slides.html"))], out)
+    write_index([(deck, deck_title(path), n) for path, (deck, n) in zip(paths, built)], out)
     build_site.check_offline(out)  # no page loads a script, style sheet or image from another host
     return built
 
