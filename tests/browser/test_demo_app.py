@@ -140,9 +140,14 @@ def test_presenter_mode_lays_the_views_out_for_a_1920_projector(demo, demo_prese
                                   .evaluate("el => getComputedStyle(el).fontSize").removesuffix("px")),
                 "button": page.locator(".bn-training-comparison .jupyter-button").first.bounding_box()["height"],
             }
-            checkbox = page.locator(".widget-checkbox input[type=checkbox]")
+            # the explorer's "eps = 0 exactly" checkbox and batch-size dropdown, whatever draws them
+            checkbox = page.locator(".bn-explorer input[type=checkbox], .widget-checkbox input[type=checkbox]")
             if checkbox.count():
                 sizes[presenting]["checkbox"] = checkbox.first.bounding_box()["width"]
+            select = page.locator(".bn-explorer select, .bn-explorer .widget-dropdown select")
+            if select.count():
+                sizes[presenting]["explorer dropdown"] = float(
+                    select.first.evaluate("el => getComputedStyle(el).fontSize").removesuffix("px"))
             images = page.evaluate(IMAGES_JS)
             controls = page.evaluate(CONTROL_TEXT_JS)
             if presenting:
@@ -162,5 +167,6 @@ def test_presenter_mode_lays_the_views_out_for_a_1920_projector(demo, demo_prese
     assert big["figure"] >= 1.4 * normal["figure"], sizes      # redrawn at 1,800 px, not zoomed
     assert big["dropdown"] >= 1.4 * normal["dropdown"], sizes
     assert big["button"] > normal["button"], sizes
-    if "checkbox" in normal:
-        assert big["checkbox"] >= 1.5 * normal["checkbox"], sizes
+    for control in ("checkbox", "explorer dropdown"):
+        if control in normal:
+            assert big[control] >= 1.4 * normal[control], (control, sizes)

@@ -108,25 +108,30 @@ def start(port, log_path, presenter=False, token=None, **limits):
     return DemoServer(process, port, token)
 
 
-def wait_until_up(server, timeout=120):
-    """Wait until the app answers HTTP (any answer: asking for the dashboard would start a kernel)."""
+def wait_until_up(server, port=None, timeout=120):
+    """Wait until the app answers HTTP (any answer: asking for the dashboard would start a kernel).
+
+    ``server``: a ``DemoServer``, or the ``Popen`` of a Voila started otherwise, with its ``port``.
+    """
+    process, port = getattr(server, "process", server), getattr(server, "port", port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"voila exited with code {server.process.returncode}")
+        if process.poll() is not None:
+            raise RuntimeError(f"voila exited with code {process.returncode}")
         try:
-            with urllib.request.urlopen(f"{server.base}/voila/static/", timeout=5):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/", timeout=5):
                 return
         except urllib.error.HTTPError:  # an answer, if not a page: the server is up
             return
         except (urllib.error.URLError, OSError):
             time.sleep(0.5)
-    raise TimeoutError(f"voila did not answer on port {server.port} within {timeout} s")
+    raise TimeoutError(f"voila did not answer on port {port} within {timeout} s")
 
 
 def stop(server, timeout=30):
-    """Stop the app we started (SIGTERM to it; it shuts its kernels down), then wait for it."""
-    process = server.process
+    """Stop the app we started (SIGTERM to it; it shuts its kernels down), then wait for it.
+    ``server``: a ``DemoServer`` or a ``Popen``."""
+    process = getattr(server, "process", server)
     if process.poll() is None:
         process.terminate()
         try:
