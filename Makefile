@@ -83,7 +83,8 @@ execute: $(SETUP)
 images: $(SETUP)
 	$(BIN)/python -m tools.make_images images
 
-## demo: the classroom dashboard as a Voila app, code hidden, on http://127.0.0.1:8866 (PRESENTER=1: projector-sized)
+## demo: the classroom dashboard as a Voila app, code hidden, on 127.0.0.1:8866 only; open the URL it prints
+## (it carries the token). PRESENTER=1: drawn for a projector
 DEMO_PORT ?= 8866
 demo: $(SETUP)
 	$(BIN)/python -m tools.demo.demo_app --port $(DEMO_PORT) $(if $(PRESENTER),--presenter)
