@@ -15,16 +15,16 @@ from tools.demo import demo_app
 def test_the_demo_explorer_moves_with_the_keyboard(browser, artifacts):
     steps = Steps("voila-explorer", artifacts / "explorer-voila.log")
     port = free_port()
-    process = demo_app.start(port, artifacts / "explorer-voila-server.log")
+    server = demo_app.start(port, artifacts / "explorer-voila-server.log")
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     outside, errors = [], []
     refuse_outside(page, (f"http://127.0.0.1:{port}/",), outside.append)
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         with steps("voila answers", timeout=120):
-            demo_app.wait_until_up(process, port, timeout=120)
+            demo_app.wait_until_up(server, timeout=120)
         with steps("the dashboard shows both explorers", timeout=240) as step:
-            page.goto(f"http://127.0.0.1:{port}/", timeout=step.ms)
+            page.goto(server.url("/"), timeout=step.ms)
             page.locator(".bn-explorer[data-frame]").nth(1).wait_for(timeout=step.ms)
         explorer = page.locator(".bn-explorer").first
         root = explorer.element_handle()
@@ -51,8 +51,7 @@ def test_the_demo_explorer_moves_with_the_keyboard(browser, artifacts):
         page.screenshot(path=str(artifacts / "explorer-voila.png"))
         (artifacts / "explorer-voila-latency.json").write_text(json.dumps(latencies))
         assert not errors, errors
-        # Voila's icon font is the only outside request it makes (issue 14 item 9); the explorer makes none
-        assert not [u for u in outside if "fontawesome" not in u.lower() and "font-awesome" not in u.lower()], outside
+        assert not outside, outside   # nothing fetched from outside: no icon font, no CDN
     finally:
         page.close()
-        demo_app.stop(process)
+        demo_app.stop(server)
