@@ -142,3 +142,13 @@ def test_checks(call, error, match):
 def test_median_and_range():
     med, lo, hi = median_and_range([[0.2, 0.9, 0.5], [1.0, 2.0, 3.0]])
     assert med.tolist() == [0.5, 2.0] and lo.tolist() == [0.2, 1.0] and hi.tolist() == [0.9, 3.0]
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
+def test_slope_from_output_is_the_activations_derivative_bit_for_bit(name):
+    from bn_lesson.activations import ACTIVATIONS
+    from bn_lesson.models.seeds import SLOPE_FROM_OUTPUT
+
+    f, f_prime = ACTIVATIONS[name]
+    z = np.random.default_rng(0).normal(0.0, 5.0, size=1000)
+    assert np.array_equal(SLOPE_FROM_OUTPUT[name](f(z)), f_prime(z))
