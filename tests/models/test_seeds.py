@@ -4,8 +4,9 @@ import warnings
 import numpy as np
 import pytest
 
+from bn_lesson.activations import ACTIVATIONS
 from bn_lesson.models.mlp import MLP, softmax_cross_entropy
-from bn_lesson.models.seeds import SeedHistory, SeedMLP, median_and_range, train_seeds
+from bn_lesson.models.seeds import SLOPE_FROM_OUTPUT, SeedHistory, SeedMLP, median_and_range, train_seeds
 from bn_lesson.models.train import train
 
 SEEDS = [3, 7, 11]
@@ -146,9 +147,6 @@ def test_median_and_range():
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
 def test_slope_from_output_is_the_activations_derivative_bit_for_bit(name):
-    from bn_lesson.activations import ACTIVATIONS
-    from bn_lesson.models.seeds import SLOPE_FROM_OUTPUT
-
     f, f_prime = ACTIVATIONS[name]
     z = np.random.default_rng(0).normal(0.0, 5.0, size=1000)
     assert np.array_equal(SLOPE_FROM_OUTPUT[name](f(z)), f_prime(z))
