@@ -21,7 +21,7 @@ from .._checks import validated
 from ..activations import ACTIVATIONS
 from ..algorithm import batch_norm, normalize, scale_and_shift
 from ..constants import DEFAULT_EPS, DEFAULT_MOMENTUM
-from .mlp import MLP, Cache, check_generator, minibatches, softmax_cross_entropy
+from .mlp import MLP, Cache, check_generator, check_labels, minibatches, softmax_cross_entropy
 from .train import check_training, one_blas_thread
 
 
@@ -238,17 +238,22 @@ class SeedMLP:
             if self.center:
                 self.beta[l] = self.beta[l] - lr[:, None] * grads["beta"][l]
 
-    def _scores(self, x, training):
-        model = deepcopy(self) if training else self     # training mode would move the averages
-        return model.forward(x, training)[0]                  # (S, N, C)
+    def _scores_and_labels(self, x, y, training):
+        x = self.check_input(x)
+        y = np.asarray(y)
+        shape = x.shape[:-1] if x.ndim == 3 or y.ndim == 1 else (self.n_copies,) + x.shape[:-1]
+        y = check_labels(y, shape, self.sizes[-1])                   # (N,), or (S, N): one set per copy
+        model = deepcopy(self) if training else self                 # training mode would move the averages
+        return model._forward(x, training)[0], y                     # (S, N, C)
 
     def accuracy(self, x, y, training=False):
         """(S,): each copy's share of correct predictions on x, (N, D_in) or (S, N, D_in), and labels y."""
-        return np.mean(self._scores(x, training).argmax(axis=-1) == np.asarray(y), axis=-1)
+        scores, y = self._scores_and_labels(x, y, training)
+        return np.mean(scores.argmax(axis=-1) == y, axis=-1)
 
     def loss(self, x, y, training=False):
         """(S,): each copy's mean cross-entropy on (x, y), in inference mode unless ``training``."""
-        scores = self._scores(x, training)                                           # (S, N, C)
+        scores, y = self._scores_and_labels(x, y, training)
         return softmax_cross_entropy.math(scores, np.broadcast_to(y, scores.shape[:-1]))[0]
 
 

@@ -150,3 +150,15 @@ def test_slope_from_output_is_the_activations_derivative_bit_for_bit(name):
     f, f_prime = ACTIVATIONS[name]
     z = np.random.default_rng(0).normal(0.0, 5.0, size=1000)
     assert np.array_equal(SLOPE_FROM_OUTPUT[name](f(z)), f_prime(z))
+
+
+def test_accuracy_and_loss_check_their_labels():
+    nets = SeedMLP([5, 4, 3], gens(SEEDS))
+    X, y = blobs(1, n=10)
+    assert nets.accuracy(X, np.stack([y] * 3)).shape == (3,)          # one label set per copy works too
+    with pytest.raises(TypeError, match="integer class labels"):
+        nets.accuracy(X, y.astype(float))
+    with pytest.raises(ValueError, match="labels in"):
+        nets.loss(X, y + 3)
+    with pytest.raises(ValueError, match="one label per example"):
+        nets.loss(X, y[:5])
