@@ -23,31 +23,72 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .._checks import check_batch, as_array, check_finite
+from .. import _checks
+from .._checks import validated
 from ..activations import relu
-from ..algorithm import BatchNormResult, batch_norm, DEFAULT_EPS
+from ..algorithm import BatchNormResult, batch_norm
+from ..constants import DEFAULT_EPS
 
 PADDINGS = ("valid", "same")
 CHANNEL_AXES = (0, 1, 2)  #: the axes batch norm reduces for (N, H, W, C) maps: one statistic per channel
 
 
+# --- checks at the boundary -------------------------------------------------------------------------
+
 def _check_nhwc(x, name="x"):
-    x = check_batch(x, name)
+    x = _checks.check_batch(x, name)
     if x.ndim != 4:
         raise ValueError(f"{name} must be a channels-last batch (N, H, W, C), got shape {x.shape}")
     return x
 
 
-def _check_positive_int(value, name):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
+def _check_conv(a):
+    x = a["x"] = _check_nhwc(a["x"])
+    w = a["w"] = _checks.check_finite(_checks.as_array(a["w"], "w"), "w")
+    if w.ndim != 4:
+        raise ValueError(f"w must be a kernel (KH, KW, C_in, C_out), got shape {w.shape}")
+    if w.shape[2] != x.shape[3]:
+        raise ValueError(f"w expects C_in = {w.shape[2]} input channels (shape {w.shape}); x has {x.shape[3]}")
+    if a["b"] is not None:
+        b = a["b"] = _checks.check_finite(_checks.as_array(a["b"], "b"), "b")
+        if b.shape != (w.shape[3],):
+            raise ValueError(f"b must have shape (C_out,) = ({w.shape[3]},), got {b.shape}")
+    a["stride"] = _checks.check_positive_int(a["stride"], "stride")
+    a["padding"] = _checks.check_choice(a["padding"], "padding", PADDINGS)
+    _check_fits(x, w.shape[:2], a["stride"], a["padding"])
+    return a
 
 
-def _check_padding(padding):
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
-    return padding
+def _check_pool(a):
+    x = a["x"] = _check_nhwc(a["x"])
+    a["pool_size"] = _checks.check_positive_int(a["pool_size"], "pool_size")
+    a["stride"] = a["pool_size"] if a["stride"] is None else _checks.check_positive_int(a["stride"], "stride")
+    a["padding"] = _checks.check_choice(a["padding"], "padding", PADDINGS)
+    _check_fits(x, (a["pool_size"],) * 2, a["stride"], a["padding"])
+    return a
+
+
+def _check_fits(x, window, stride, padding):
+    if min(output_size(n, k, stride, padding) for n, k in zip(x.shape[1:3], window)) < 1:
+        raise ValueError(f"the window {tuple(window)} is larger than the input's H, W = {x.shape[1:3]} "
+                         f"(padding={padding!r})")
+
+
+def _check_output_size(a):
+    for name in ("size", "window", "stride"):
+        a[name] = _checks.check_positive_int(a[name], name)
+    a["padding"] = _checks.check_choice(a["padding"], "padding", PADDINGS)
+    return a
+
+
+# --- convolution and pooling -------------------------------------------------------------------------
+
+@validated(_check_output_size)
+def output_size(size, window, stride=1, padding="valid"):
+    """Rows (or columns) of a conv / pool output: ``ceil((size - window + 1) / stride)`` or ``ceil(size / stride)``."""
+    if padding == "same":
+        return -(-size // stride)
+    return max(-(-(size - window + 1) // stride), 0)
 
 
 def _same_pads(size, window, stride):
@@ -57,26 +98,17 @@ def _same_pads(size, window, stride):
     return total // 2, total - total // 2
 
 
-def output_size(size, window, stride=1, padding="valid"):
-    """Rows (or columns) of a conv / pool output: ``ceil((size - window + 1) / stride)`` or ``ceil(size / stride)``."""
-    _check_padding(padding)
-    if padding == "same":
-        return -(-size // stride)
-    return max(-(-(size - window + 1) // stride), 0)
-
-
 def _windows(x, window, stride, padding, fill):
     """Every (KH, KW) window of ``x``: shape (N, H_out, W_out, C, KH, KW)."""
     kh, kw = window
     if padding == "same":
         pads = ((0, 0), _same_pads(x.shape[1], kh, stride), _same_pads(x.shape[2], kw, stride), (0, 0))
         x = np.pad(x, pads, constant_values=fill)
-    if x.shape[1] < kh or x.shape[2] < kw:
-        raise ValueError(f"the window {window} is larger than the (padded) input's H, W = {x.shape[1:3]}")
     win = sliding_window_view(x, (kh, kw), axis=(1, 2))  # (N, H', W', C, KH, KW)
     return win[:, ::stride, ::stride]
 
 
+@validated(_check_conv)
 def conv2d(x, w, b=None, stride=1, padding="valid"):
     """2-D convolution of a channels-last batch, as ``tf.nn.conv2d`` computes it.
 
@@ -103,26 +135,12 @@ def conv2d(x, w, b=None, stride=1, padding="valid"):
     z[n, i, j, o] = sum_{p, q, c} x[n, i*s + p, j*s + q, c] * w[p, q, c, o] + b[o]
     (a cross-correlation: the kernel is not flipped, as in every deep-learning library).
     """
-    x = _check_nhwc(x)
-    w = as_array(w, "w")
-    check_finite(w, "w")
-    if w.ndim != 4:
-        raise ValueError(f"w must be a kernel (KH, KW, C_in, C_out), got shape {w.shape}")
-    if w.shape[2] != x.shape[3]:
-        raise ValueError(f"w expects C_in = {w.shape[2]} input channels (shape {w.shape}); x has {x.shape[3]}")
-    stride = _check_positive_int(stride, "stride")
-    _check_padding(padding)
     win = _windows(x, w.shape[:2], stride, padding, fill=0.0)   # (N, H_out, W_out, C_in, KH, KW)
     z = np.einsum("nhwcpq,pqco->nhwo", win, w, optimize=True)  # (N, H_out, W_out, C_out)
-    if b is not None:
-        b = as_array(b, "b")
-        check_finite(b, "b")
-        if b.shape != (w.shape[3],):
-            raise ValueError(f"b must have shape (C_out,) = ({w.shape[3]},), got {b.shape}")
-        z = z + b
-    return z
+    return z if b is None else z + b                            # b: (C_out,), one per output channel
 
 
+@validated(_check_pool)
 def max_pool2d(x, pool_size=2, stride=None, padding="valid"):
     """Max-pooling of a channels-last batch, as ``tf.nn.max_pool2d`` computes it, each channel on its own.
 
@@ -141,10 +159,6 @@ def max_pool2d(x, pool_size=2, stride=None, padding="valid"):
     out : (N, H_out, W_out, C) ndarray
         With the defaults (2, stride 2, "valid"): H_out = H // 2, W_out = W // 2.
     """
-    x = _check_nhwc(x)
-    pool_size = _check_positive_int(pool_size, "pool_size")
-    stride = pool_size if stride is None else _check_positive_int(stride, "stride")
-    _check_padding(padding)
     win = _windows(x, (pool_size, pool_size), stride, padding, fill=-np.inf)  # (N, H_out, W_out, C, P, P)
     return win.max(axis=(-2, -1))                                              # (N, H_out, W_out, C)
 
@@ -173,6 +187,17 @@ class ConvBlockResult(NamedTuple):
     out: np.ndarray        #: max-pooled ``a``, (N, H1 // p, W1 // p, C_out)
 
 
+def _check_block(a):
+    conv = _check_conv({"x": a["x"], "w": a["w"], "b": a["b"], "stride": 1, "padding": a["padding"]})
+    a.update(x=conv["x"], w=conv["w"], b=conv["b"], padding=conv["padding"])
+    p = a["pool_size"] = _checks.check_positive_int(a["pool_size"], "pool_size")
+    conv_hw = [output_size.math(n, k, 1, a["padding"]) for n, k in zip(a["x"].shape[1:3], a["w"].shape[:2])]
+    if min(conv_hw) < p:
+        raise ValueError(f"pool_size={p} is larger than the conv output's H, W = {tuple(conv_hw)}")
+    return a
+
+
+@validated(_check_block)
 def conv_bn_relu_pool(x, w, b=None, gamma=1.0, beta=0.0, eps=DEFAULT_EPS, padding="same", pool_size=2):
     """The conv block of the source lesson: conv2d -> batch norm -> ReLU -> max-pool, training mode.
 
@@ -199,10 +224,10 @@ def conv_bn_relu_pool(x, w, b=None, gamma=1.0, beta=0.0, eps=DEFAULT_EPS, paddin
     Batch norm uses ``axis=(0, 1, 2)``: one mean and one variance per channel, each taken over all
     N * H1 * W1 values of that channel, because a conv kernel is shared by every position.
     """
-    z = conv2d(x, w, b, padding=padding)                           # (N, H1, W1, C_out)
-    bn = batch_norm(z, gamma, beta, eps=eps, axis=CHANNEL_AXES)    # bn.y: (N, H1, W1, C_out); mu, var: (C_out,)
+    z = conv2d.math(x, w, b, 1, padding)                           # (N, H1, W1, C_out)
+    bn = batch_norm(z, gamma, beta, eps=eps, axis=CHANNEL_AXES)    # checks gamma, beta, eps against z's channels
     a = relu(bn.y)                                                 # (N, H1, W1, C_out)
-    out = max_pool2d(a, pool_size)                                 # (N, H1 // p, W1 // p, C_out)
+    out = max_pool2d.math(a, pool_size, pool_size, "valid")        # (N, H1 // p, W1 // p, C_out)
     return ConvBlockResult(z, bn, a, out)
 
 

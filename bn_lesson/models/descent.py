@@ -3,30 +3,46 @@
 The loss is L(w, b) = mean((X w + b - y)^2). Its curvature (Hessian) is H = 2/N [X 1]^T [X 1].
 Gradient descent is stable for learning rates below 2 / lambda_max(H), and the number of steps it
 needs grows with the condition number lambda_max / lambda_min: features on very different scales
-make that number huge, standardized features make it small.
+make that number huge, standardized features make it small, and whitened (decorrelated and
+standardized) features make it exactly 1.
 """
 from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_batch, as_array, check_finite
+from .. import _checks
+from .._checks import validated
 
 
 def _design(X):
     return np.hstack([X, np.ones((X.shape[0], 1))])  # (N, D + 1): the bias is the last weight
 
 
-def _check_xy(X, y):
-    X = check_batch(X, "X")
+def _check_X(a):
+    X = a["X"] = _checks.check_batch(a["X"], "X")
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-D (N, D) array, got shape {X.shape}")
-    y = as_array(y, "y")
-    check_finite(y, "y")
+    return a
+
+
+def _check_xy(a):
+    X = _check_X(a)["X"]
+    y = a["y"] = _checks.check_finite(_checks.as_array(a["y"], "y"), "y")
     if y.shape != (X.shape[0],):
         raise ValueError(f"y has shape {y.shape}; expected ({X.shape[0]},) to match X's rows")
-    return X, y
+    return a
 
 
+def _check_descent(a):
+    a = _check_xy(a)
+    if a["lr"] is not None:
+        a["lr"] = _checks.check_number(a["lr"], "lr", low=0.0, low_open=True)
+    a["tol"] = _checks.check_number(a["tol"], "tol", low=0.0, low_open=True)
+    a["max_steps"] = _checks.check_positive_int(a["max_steps"], "max_steps")
+    return a
+
+
+@validated(_check_X)
 def curvature(X):
     """Eigenvalues of the least-squares Hessian, ascending.
 
@@ -38,7 +54,7 @@ def curvature(X):
     -------
     eig : (D + 1,) ndarray
     """
-    A = _design(check_batch(X, "X"))
+    A = _design(X)                                       # (N, D + 1)
     return np.linalg.eigvalsh(2.0 / A.shape[0] * A.T @ A)
 
 
@@ -48,11 +64,11 @@ def condition_number(X):
     return float(eig[-1] / eig[0])
 
 
+@validated(_check_xy)
 def best_loss(X, y):
     """The least-squares optimum (what gradient descent is trying to reach)."""
-    X, y = _check_xy(X, y)
-    A = _design(X)
-    w, *_ = np.linalg.lstsq(A, y, rcond=None)
+    A = _design(X)                                       # (N, D + 1)
+    w, *_ = np.linalg.lstsq(A, y, rcond=None)            # (D + 1,)
     return float(np.mean((A @ w - y) ** 2))
 
 
@@ -62,6 +78,7 @@ class DescentResult(NamedTuple):
     converged: bool     #: whether the loss came within ``tol`` of the optimum
 
 
+@validated(_check_descent)
 def gradient_descent(X, y, lr=None, tol=1e-3, max_steps=10_000):
     """Run gradient descent from zero weights until the loss is within ``tol`` (relative) of the optimum.
 
@@ -69,34 +86,36 @@ def gradient_descent(X, y, lr=None, tol=1e-3, max_steps=10_000):
     ----------
     X : (N, D) ndarray
     y : (N,) ndarray
-    lr : float or None
-        Learning rate; None picks 1 / lambda_max, the largest rate that is safe for this X.
+    lr : float > 0 or None
+        Learning rate. None picks 1 / lambda_max: half the stability limit 2 / lambda_max, the rate at
+        which the steepest direction of the valley is solved in one step and no direction oscillates.
     tol : float > 0
         Stop when (loss - best) <= tol * best.
-    max_steps : int
+    max_steps : int >= 1
 
     Returns
     -------
     DescentResult(losses, steps, converged)
+
+    Notes
+    -----
+    Along an eigenvector of the Hessian with eigenvalue lambda, each step multiplies the error by
+    (1 - lr * lambda): it shrinks for 0 < lr < 2 / lambda and grows beyond. With lr = 1 / lambda_max the
+    slowest direction shrinks by (1 - lambda_min / lambda_max) per step, hence "steps ~ condition number".
+    Stops early (``converged`` False) if the loss stops being finite.
     """
-    X, y = _check_xy(X, y)
-    if not (isinstance(tol, (int, float)) and tol > 0):
-        raise ValueError(f"tol must be a number > 0, got {tol!r}")
-    if not (isinstance(max_steps, int) and max_steps >= 1):
-        raise ValueError(f"max_steps must be a positive int, got {max_steps!r}")
     A = _design(X)                                   # (N, D + 1)
     n = A.shape[0]
     if lr is None:
-        lr = 1.0 / curvature(X)[-1]
-    elif not (isinstance(lr, (int, float)) and lr > 0):
-        raise ValueError(f"lr must be a number > 0 or None, got {lr!r}")
-    target = best_loss(X, y) * (1 + tol)
+        lr = 1.0 / curvature.math(X)[-1]
+    target = best_loss.math(X, y) * (1 + tol)
     w = np.zeros(A.shape[1])                         # (D + 1,)
     losses = np.empty(max_steps + 1)
-    for step in range(max_steps + 1):
-        residual = A @ w - y                         # (N,)
-        losses[step] = residual @ residual / n
-        if losses[step] <= target or not np.isfinite(losses[step]) or step == max_steps:
-            break
-        w -= lr * (2.0 / n) * (A.T @ residual)       # (D + 1,)
+    with np.errstate(over="ignore", invalid="ignore"):   # a rate above 2 / lambda_max may overflow: reported below
+        for step in range(max_steps + 1):
+            residual = A @ w - y                         # (N,)
+            losses[step] = residual @ residual / n
+            if losses[step] <= target or not np.isfinite(losses[step]) or step == max_steps:
+                break
+            w -= lr * (2.0 / n) * (A.T @ residual)       # (D + 1,)
     return DescentResult(losses[: step + 1], step, bool(losses[step] <= target))

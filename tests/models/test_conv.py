@@ -136,12 +136,37 @@ def test_demo_kernels_are_hwio_for_grey_images():
     (lambda: conv2d(np.ones((2, 5, 5, 2)), np.ones((3, 3, 1, 1))), "C_in"),
     (lambda: conv2d(np.ones((2, 5, 5, 1)), np.ones((3, 3, 1, 2)), b=np.ones(3)), "b must have shape"),
     (lambda: conv2d(np.ones((2, 5, 5, 1)), np.ones((3, 3, 1, 1)), padding="SAME"), "padding must be one of"),
-    (lambda: conv2d(np.ones((2, 5, 5, 1)), np.ones((3, 3, 1, 1)), stride=0), "stride must be a positive int"),
+    (lambda: conv2d(np.ones((2, 5, 5, 1)), np.ones((3, 3, 1, 1)), stride=0), "stride must be an int >= 1"),
     (lambda: conv2d(np.ones((2, 2, 2, 1)), np.ones((3, 3, 1, 1))), "larger than"),
-    (lambda: max_pool2d(np.ones((2, 4, 4, 1)), pool_size=1.5), "pool_size must be a positive int"),
     (lambda: max_pool2d(np.full((1, 4, 4, 1), np.nan)), "NaN"),
+    (lambda: max_pool2d(np.ones((1, 4, 4, 1)), pool_size=5), "larger than"),
     (lambda: channel_stats(np.ones((4, 3))), "channels-last"),
+    (lambda: conv_bn_relu_pool(np.ones((1, 3, 3, 1)), np.ones((3, 3, 1, 2)), padding="valid"), "pool_size=2"),
+    (lambda: conv_bn_relu_pool(np.ones((2, 4, 4, 1)), np.ones((3, 3, 1, 2)), gamma=np.ones(3)), "gamma"),
+    (lambda: output_size(5, 3, padding="full"), "padding must be one of"),
 ])
-def test_bad_input_raises_a_clear_error(call, match):
+def test_bad_values_raise_a_value_error_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: conv2d("image", np.ones((3, 3, 1, 1))), "x must be a numeric array"),
+    (lambda: conv2d(np.ones((2, 5, 5, 1)), np.ones((3, 3, 1, 1)), stride=1.0), "stride must be an int"),
+    (lambda: max_pool2d(np.ones((2, 4, 4, 1)), pool_size=1.5), "pool_size must be an int"),
+    (lambda: max_pool2d(np.ones((2, 4, 4, 1)), pool_size=True), "pool_size must be an int"),
+    (lambda: conv_bn_relu_pool(np.ones((2, 4, 4, 1)), np.ones((3, 3, 1, 2)), pool_size=None), "pool_size"),
+    (lambda: output_size(5.0, 3), "size must be an int"),
+])
+def test_wrong_kinds_raise_a_type_error(call, match):
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+def test_outputs_are_float64_whatever_goes_in():
+    x = np.arange(2 * 4 * 4, dtype=np.float32).reshape(2, 4, 4, 1)
+    w = np.ones((3, 3, 1, 2), dtype=np.int64)
+    assert conv2d(x, w).dtype == np.float64
+    assert max_pool2d(x).dtype == np.float64
+    assert conv_bn_relu_pool(x, w).out.dtype == np.float64
+    assert all(s.dtype == np.float64 for s in channel_stats(x))
