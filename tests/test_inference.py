@@ -4,7 +4,8 @@ import pytest
 
 from bn_lesson.inference import batch_coupling, fold_bn, moving_average, population_statistics, steps_to_converge
 from bn_lesson.layer import BatchNorm
-from bn_lesson.models.mlp import MLP, fold_mlp, train, with_population_statistics
+from bn_lesson.models.mlp import MLP, fold_mlp, with_population_statistics
+from bn_lesson.models.train import train
 
 
 def test_population_statistics_reference_values():

@@ -101,12 +101,7 @@ def check_sizes(sizes):
     return [_checks.check_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
 
 
-def check_generator(rng, name="rng"):
-    """``rng`` is a ``np.random.Generator`` (randomness is passed in: ``np.random.default_rng(seed)``)."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{name} must be a np.random.Generator (np.random.default_rng(seed)), "
-                        f"got {type(rng).__name__}")
-    return rng
+check_generator = _checks.check_rng   #: ``rng`` is a ``np.random.Generator``: randomness is passed in
 
 
 def _check_mlp(a):

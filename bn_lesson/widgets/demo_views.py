@@ -31,7 +31,8 @@ from ..constants import DEFAULT_MOMENTUM
 from ..data import digits_shuffled
 from ..inference import moving_average
 from ..layer import BatchNorm
-from ..models.mlp import MLP, train
+from ..models.mlp import MLP
+from ..models.train import train
 from ..stats import percentile_ranges, spread_growth
 from ..viz.demo_plots import TrainVsInferenceArtists, plot_training_comparison
 from ._render import Blitter, encode_png

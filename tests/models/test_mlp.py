@@ -112,7 +112,7 @@ def test_constructor_rejects_bad_values(kwargs, match):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"rng": 0}, "rng must be a np.random.Generator"),
+    ({"rng": 0}, "rng must be a numpy.random.Generator"),
     ({"sizes": 3}, "sizes must be a sequence"),
     ({"sizes": [3, 4.0, 2]}, "sizes\\[1\\] must be an int"),
     ({"init_scale": "4"}, "init_scale must be a number"),
