@@ -1,8 +1,13 @@
-"""Training the networks of chapters 08 and 10 with plain SGD, and reading the records.
+"""Training a network on several seeds at once with plain SGD, and reading the records (chapters 08 and 10).
 
-``SGDTrainer`` runs plain mini-batch SGD in a compiled TensorFlow loop and records test accuracy and the
-input of one probed layer; ``steps_to_reach``, ``final_accuracy``, ``largest_that_trains`` and
-``step_to_step_shift`` turn its records into the numbers the chapters quote.
+A training claim is a study over seeds, not one run. ``SGDTrainer`` trains S independent copies of one
+Keras network -- copy i starts from the weights ``build(seed=seeds[i])``, sees the data split it is given
+and shuffles its own mini-batches -- in one compiled TensorFlow graph: the copies' weights are stacked on a
+leading seed axis and one SGD step of every copy is ``tf.vectorized_map`` over that axis, so S copies share
+one compilation and each step is a few batched matrix products instead of S small ones.
+
+``steps_to_reach``, ``final_accuracy``, ``largest_that_trains`` and ``step_to_step_shift`` turn a record
+into one number per seed; ``median_and_range`` prints such numbers the way the chapters quote them.
 """
 from typing import NamedTuple
 
@@ -13,162 +18,270 @@ import keras
 from .. import _checks
 
 __all__ = ["TrainingRecord", "SGDTrainer", "steps_to_reach", "final_accuracy", "largest_that_trains",
-           "step_to_step_shift"]
+           "step_to_step_shift", "median_and_range"]
+
+PERCENTILES = (15, 50, 85)   # the paper's Figure 1 (b, c)
 
 
 class TrainingRecord(NamedTuple):
-    """What ``SGDTrainer.run`` measured. R = number of records, S = steps, U = probed units."""
+    """What ``SGDTrainer.run`` measured. S seeds, R records, T steps, U probed units."""
 
-    steps: np.ndarray          #: (R,) int: the record was taken after this many steps
-    test_accuracy: np.ndarray  #: (R,) share of the test set classified right (inference mode)
-    percentiles: np.ndarray    #: (R, U, 3) 15th/50th/85th percentile of each probed unit's input over the test set
-    loss: np.ndarray           #: (S,) training loss (mean cross-entropy of the mini-batch) at every step
-    batch_mean: np.ndarray     #: (S, U) mean over the mini-batch of each probed unit's input, as seen in training
+    seeds: np.ndarray          #: (S,) int: the seed of each copy
+    steps: np.ndarray          #: (R,) int: record r was taken after ``steps[r]`` SGD steps
+    test_accuracy: np.ndarray  #: (S, R) share of the test set classified right (inference mode)
+    percentiles: np.ndarray    #: (S, R, U, 3) 15th/50th/85th percentile of each probed unit's input over the test set
+    loss: np.ndarray           #: (S, T) training loss (mean cross-entropy of the mini-batch) at every step
+    batch_mean: np.ndarray     #: (S, T, U) mean over the mini-batch of each probed unit's input, as seen in training
 
 
 class SGDTrainer:
-    """Plain mini-batch SGD, ``w <- w - learning_rate * dL/dw``, on models made by one builder.
-
-    The training loop is a ``tf.function`` traced once for the architecture and reused by every
-    ``run``; each run starts from freshly built weights, so runs are independent and a sweep costs
-    no extra compilation.
+    """Plain mini-batch SGD, ``w <- w - learning_rate * dL/dw``, on S copies of one network at once.
 
     Parameters
     ----------
-    build : callable -- ``build(**kwargs)`` returns a Keras model (e.g. ``functools.partial(build_mlp, "batch")``)
-    data : (x_train, y_train, x_test, y_test) -- as returned by ``bn_lesson.data.digits_shuffled``; labels are ints
+    build : callable -- ``build(seed=s, **kwargs)`` returns a Keras model whose weights depend only on
+        ``s`` and the kwargs (e.g. ``functools.partial(build_mlp, "batch")``)
+    data : sequence of S tuples ``(x_train, y_train, x_test, y_test)`` -- copy i's data split (e.g.
+        ``bn_lesson.data.digits_shuffled(np.random.default_rng(seeds[i]))``); every split has the same shapes
+    seeds : sequence of S ints >= 0 -- copy i starts from ``build(seed=seeds[i])`` and shuffles its
+        mini-batches with ``np.random.default_rng([seeds[i], 1])``, a stream of its own
     probe : str or None -- name of the layer whose *input* is recorded (the paper's "sigmoid input");
         None picks the last activation layer
-    jit_compile : bool -- compile the loop with XLA: several times faster per step for small dense
-        networks, at a few seconds of compilation per chunk shape. TensorFlow has no deterministic XLA
-        gradient for max-pooling, so leave it off for ``build_cnn`` models
+    jit_compile : bool -- compile the loop with XLA: several times faster for dense networks, at a second or
+        two of compilation per chunk shape. Leave it off for ``build_cnn`` models: under XLA, TensorFlow has
+        no deterministic gradient for max-pooling
 
     Attributes
     ----------
-    model : the Keras model being trained (its weights are those of the latest run)
+    model : the Keras model of the first seed: the architecture every copy shares (its layer names, shapes)
+    seeds : (S,) int ndarray
     """
 
-    def __init__(self, build, data, probe=None, jit_compile=False):
+    def __init__(self, build, data, seeds, probe=None, jit_compile=False):
         if not callable(build):
-            raise ValueError(f"build must be a callable returning a Keras model, got {type(build).__name__}")
-        x_train, y_train, x_test, y_test = data
-        if len(x_train) != len(y_train) or len(x_test) != len(y_test):
-            raise ValueError("data must be (x_train, y_train, x_test, y_test) with as many labels as examples")
-        self._build = build
-        self.model = build()
-        if probe is None:
-            acts = [layer.name for layer in self.model.layers if isinstance(layer, keras.layers.Activation)]
-            if not acts:
-                raise ValueError("the model has no Activation layer; name the layer to probe with probe=")
-            probe = acts[-1]
-        self.probe = probe
+            raise TypeError(f"build must be a callable returning a Keras model, got {type(build).__name__}")
+        self.seeds = _check_seeds(seeds)
+        x_train, y_train, x_test, y_test = _stack_splits(data, len(self.seeds))
+        self._build, self._cache = build, {}
+        self.model = build(seed=int(self.seeds[0]))
+        self.probe = self._find_probe(probe)
         # the same layers, with a second output: the probed layer's input
-        self._net = keras.Model(self.model.inputs, [self.model.outputs[0], self.model.get_layer(probe).input])
+        self._net = keras.Model(self.model.inputs, [self.model.outputs[0], self.model.get_layer(self.probe).input])
+        # every copy's weights and non-trainable state (BN's moving statistics, noise seeds): (S, ...) each
+        self._weights = [tf.Variable(np.stack([v.numpy()] * len(self.seeds))) for v in self._net.trainable_variables]
+        self._state = [tf.Variable(np.stack([v.numpy()] * len(self.seeds))) for v in self._net.non_trainable_variables]
         self._x_train, self._y_train = tf.constant(x_train, tf.float32), tf.constant(y_train, tf.int32)
-        self._x_test, self._y_test = tf.constant(x_test, tf.float32), np.asarray(y_test)
+        self._x_test, self._y_test = tf.constant(x_test, tf.float32), y_test
         self._lr = tf.Variable(0.0, trainable=False, dtype=tf.float32)
-        self._train_steps = tf.function(self._steps, input_signature=[tf.TensorSpec([None, None], tf.int32)],
-                                        jit_compile=bool(jit_compile))
-        self._evaluate = tf.function(lambda: self._net(self._x_test, training=False))
+        jit = _checks.check_bool(jit_compile, "jit_compile")
+        self._train_chunk = tf.function(self._chunk, jit_compile=jit)
+        self._evaluate = tf.function(self._test_outputs, jit_compile=jit)
 
-    def _steps(self, batches):
-        """One SGD step per row of ``batches`` ((k, B) indices into the training set)."""
+    # --- the math: one SGD step of one copy, mapped over the seed axis ------------------------------
+
+    def _copy_step(self, copy):
+        """One SGD step of one copy: its weights, BN state, mini-batch (B, ...) and labels (B,)."""
+        weights, state, xb, yb = copy
+        with tf.GradientTape() as tape:
+            tape.watch(weights)
+            (logits, z), state = self._net.stateless_call(weights, state, xb, training=True)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(yb, logits))
+        grads = tape.gradient(loss, weights)
+        weights = [w - self._lr * g for w, g in zip(weights, grads)]            # plain SGD
+        z_mean = tf.reduce_mean(tf.reshape(z, [tf.shape(z)[0], -1]), axis=0)   # (U,)
+        return weights, state, loss, z_mean
+
+    def _chunk(self, batches):
+        """One SGD step of every copy per row of ``batches`` ((k, S, B) indices into each copy's training set)."""
         k = tf.shape(batches)[0]
         losses = tf.TensorArray(tf.float32, size=k)
         means = tf.TensorArray(tf.float32, size=k)
-        weights = self.model.trainable_variables
+        weights, state = [v.read_value() for v in self._weights], [v.read_value() for v in self._state]
         for t in tf.range(k):
-            xb, yb = tf.gather(self._x_train, batches[t]), tf.gather(self._y_train, batches[t])
-            with tf.GradientTape() as tape:
-                logits, z = self._net(xb, training=True)
-                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(yb, logits))
-            for w, g in zip(weights, tape.gradient(loss, weights)):
-                w.assign_sub(self._lr * g)
-            losses = losses.write(t, loss)
-            means = means.write(t, tf.reduce_mean(tf.reshape(z, [tf.shape(z)[0], -1]), axis=0))
-        return losses.stack(), means.stack()
+            xb = tf.gather(self._x_train, batches[t], batch_dims=1)   # (S, B, ...)
+            yb = tf.gather(self._y_train, batches[t], batch_dims=1)   # (S, B)
+            weights, state, loss, z_mean = tf.vectorized_map(self._copy_step, (weights, state, xb, yb), warn=False)
+            losses, means = losses.write(t, loss), means.write(t, z_mean)
+        for v, value in zip(self._weights + self._state, weights + state):
+            v.assign(value)
+        return losses.stack(), means.stack()                          # (k, S), (k, S, U)
 
-    def run(self, steps, learning_rate, rng, batch_size=60, record_every=50, **build_kwargs):
-        """Train a freshly built model and record test accuracy and the probed inputs along the way.
+    def _test_outputs(self):
+        """Every copy's logits (S, N_test, classes) and probed input on its test set, in inference mode."""
+        def one(copy):
+            weights, state, x = copy
+            return self._net.stateless_call(weights, state, x, training=False)[0]
+        return tf.vectorized_map(one, ([v.read_value() for v in self._weights],
+                                       [v.read_value() for v in self._state], self._x_test), warn=False)
+
+    # --- runs --------------------------------------------------------------------------------------
+
+    def run(self, steps, learning_rate, batch_size=60, record_every=50, **build_kwargs):
+        """Train every copy from fresh weights; record test accuracy and the probed inputs along the way.
 
         Parameters
         ----------
-        steps : int -- SGD steps
+        steps : int >= 1 -- SGD steps (the same for every copy)
         learning_rate : float > 0
-        rng : numpy.random.Generator -- shuffles the training set, epoch after epoch, into mini-batches
-        batch_size : int
-        record_every : int -- evaluate on the test set after every this many steps (and after the last)
+        batch_size : int >= 1
+        record_every : int >= 1 -- evaluate on the test sets after every this many steps (and after the last)
         **build_kwargs : passed to ``build`` for this run's starting weights (e.g. ``init_std=1.0``);
             they must not change the architecture
 
         Returns
         -------
         TrainingRecord
+
+        Every run restarts each copy's mini-batch stream, so two runs differ only in what their arguments
+        change: a sweep over learning rates shows every rate the same batches.
         """
-        for name, v in (("steps", steps), ("batch_size", batch_size), ("record_every", record_every)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a positive int, got {v!r}")
-        if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0):
-            raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
-        n = int(self._x_train.shape[0])
+        steps = _checks.check_positive_int(steps, "steps")
+        learning_rate = _checks.check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
+        batch_size = _checks.check_positive_int(batch_size, "batch_size")
+        record_every = _checks.check_positive_int(record_every, "record_every")
+        n = int(self._x_train.shape[1])
         if batch_size > n:
             raise ValueError(f"batch_size={batch_size} is larger than the training set ({n} examples)")
-        fresh = self._build(**build_kwargs)
-        try:
-            self.model.set_weights(fresh.get_weights())
-        except ValueError as err:
-            raise ValueError(f"build_kwargs {build_kwargs} change the architecture: {err}") from err
+        for v, value in zip(self._weights + self._state, self._fresh_weights(build_kwargs)):
+            v.assign(value)
         self._lr.assign(learning_rate)
-        per_epoch = n // batch_size
-        order = np.concatenate([rng.permutation(n)[:per_epoch * batch_size]
-                                for _ in range(-(-steps // per_epoch))])
-        batches = order[:steps * batch_size].reshape(steps, batch_size).astype(np.int32)  # (S, B)
+        batches = np.stack([_batch_order(seed, n, steps, batch_size) for seed in self.seeds], axis=1)  # (T, S, B)
 
         rec_steps, accs, pcts, losses, means = [], [], [], [], []
         for start in range(0, steps, record_every):
-            chunk_loss, chunk_mean = self._train_steps(tf.constant(batches[start:start + record_every]))
-            losses.append(chunk_loss.numpy())
-            means.append(chunk_mean.numpy())
-            logits, z = self._evaluate()
-            z = z.numpy().reshape(len(z), -1)  # (N_test, U)
+            loss, z_mean = self._train_chunk(tf.constant(batches[start:start + record_every]))
+            losses.append(loss.numpy())
+            means.append(z_mean.numpy())
+            logits, z = (t.numpy() for t in self._evaluate())
+            z = z.reshape(z.shape[0], z.shape[1], -1)                                     # (S, N_test, U)
             rec_steps.append(min(start + record_every, steps))
-            accs.append(np.mean(logits.numpy().argmax(axis=1) == self._y_test))
-            pcts.append(np.percentile(z, (15, 50, 85), axis=0).T)  # (U, 3)
-        return TrainingRecord(np.array(rec_steps), np.array(accs), np.array(pcts),
-                              np.concatenate(losses), np.concatenate(means))
+            accs.append((logits.argmax(axis=-1) == self._y_test).mean(axis=1))             # (S,)
+            pcts.append(np.moveaxis(np.percentile(z, PERCENTILES, axis=1), 0, -1))        # (S, U, 3)
+        return TrainingRecord(self.seeds.copy(), np.array(rec_steps), np.stack(accs, axis=1), np.stack(pcts, axis=1),
+                              np.concatenate(losses).T, np.concatenate(means).swapaxes(0, 1))
+
+    def _fresh_weights(self, build_kwargs):
+        """Each copy's starting weights and state, stacked on the seed axis (built once per set of kwargs)."""
+        key = tuple(sorted(build_kwargs.items()))
+        if key not in self._cache:
+            template = self.model.trainable_variables + self.model.non_trainable_variables
+            order = {id(v): i for i, v in enumerate(template)}
+            wanted = [order[id(v)] for v in self._net.trainable_variables + self._net.non_trainable_variables]
+            per_seed = []
+            for seed in self.seeds:
+                fresh = self._build(seed=int(seed), **build_kwargs)
+                values = [v.numpy() for v in fresh.trainable_variables + fresh.non_trainable_variables]
+                if [np.shape(a) for a in values] != [tuple(v.shape) for v in template]:
+                    raise ValueError(f"build_kwargs {build_kwargs} change the architecture; only the starting "
+                                     "weights may differ between runs of one trainer")
+                per_seed.append([values[i] for i in wanted])
+            self._cache[key] = [np.stack(vs) for vs in zip(*per_seed)]
+        return self._cache[key]
+
+    def _find_probe(self, probe):
+        if probe is None:
+            acts = [layer.name for layer in self.model.layers if isinstance(layer, keras.layers.Activation)]
+            if not acts:
+                raise ValueError("the model has no Activation layer; name the layer to probe with probe=")
+            return acts[-1]
+        if not isinstance(probe, str) or probe not in [layer.name for layer in self.model.layers]:
+            raise ValueError(f"probe must name a layer of the model, got {probe!r}")
+        return probe
+
+
+def _check_seeds(seeds):
+    seeds = [_checks.check_positive_int(s, "seeds[i]", minimum=0) for s in np.atleast_1d(seeds).tolist()]
+    if not seeds:
+        raise ValueError("seeds is empty; give at least one seed (e.g. SEED + np.arange(5))")
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct, got {seeds}: two copies with one seed are one run twice")
+    return np.array(seeds)
+
+
+def _stack_splits(data, n_seeds):
+    """S splits (x_train, y_train, x_test, y_test) of equal shapes -> four arrays with a leading seed axis."""
+    if not isinstance(data, (list, tuple)) or len(data) != n_seeds:
+        raise ValueError(f"data must be a sequence of {n_seeds} splits (x_train, y_train, x_test, y_test), one "
+                         f"per seed; got {type(data).__name__} of length {len(data) if hasattr(data, '__len__') else '?'}")
+    stacked = []
+    for j, name in enumerate(("x_train", "y_train", "x_test", "y_test")):
+        parts = [np.asarray(split[j]) for split in data]
+        if any(p.shape != parts[0].shape for p in parts):
+            raise ValueError(f"every split's {name} must have the same shape, got {[p.shape for p in parts]}")
+        stacked.append(np.stack(parts))
+    x_train, y_train, x_test, y_test = stacked
+    if x_train.shape[1] != y_train.shape[1] or x_test.shape[1] != y_test.shape[1]:
+        raise ValueError("each split must be (x_train, y_train, x_test, y_test) with as many labels as examples")
+    return x_train, y_train, x_test, y_test
+
+
+def _batch_order(seed, n, steps, batch_size):
+    """(steps, batch_size) indices: epoch after epoch of a fresh shuffle, the last partial batch dropped."""
+    rng = np.random.default_rng([int(seed), 1])
+    per_epoch = n // batch_size
+    order = np.concatenate([rng.permutation(n)[:per_epoch * batch_size] for _ in range(-(-steps // per_epoch))])
+    return order[:steps * batch_size].reshape(steps, batch_size).astype(np.int32)
+
+
+# --- reading records: one number per seed ------------------------------------------------------------
+
+def _check_record(record):
+    if not isinstance(record, TrainingRecord):
+        raise TypeError(f"record must be a TrainingRecord from SGDTrainer.run, got {type(record).__name__}")
+    return record
 
 
 def steps_to_reach(record, target):
-    """The first recorded step at which test accuracy reached ``target``, or None if it never did.
+    """For each seed, the first recorded step at which test accuracy reached ``target``.
 
     Parameters
     ----------
     record : TrainingRecord
     target : float in (0, 1]
+
+    Returns
+    -------
+    (S,) float ndarray -- a step count, or ``inf`` where the target was never reached. The count is a
+        multiple of the recording interval: "reached by step 50" means somewhere in steps 1-50.
     """
-    if not 0 < target <= 1:
-        raise ValueError(f"target must be an accuracy in (0, 1], got {target!r}")
-    hit = np.flatnonzero(np.asarray(record.test_accuracy) >= target)
-    return int(record.steps[hit[0]]) if hit.size else None
+    record = _check_record(record)
+    target = _checks.check_number(target, "target", low=0.0, high=1.0, low_open=True)
+    hit = record.test_accuracy >= target                                     # (S, R)
+    first = record.steps[hit.argmax(axis=1)].astype(float)
+    return np.where(hit.any(axis=1), first, np.inf)
 
 
 def final_accuracy(record, last=3):
-    """Mean test accuracy over the ``last`` records: the end of training, less noisy than one record."""
-    if not isinstance(last, (int, np.integer)) or last < 1:
-        raise ValueError(f"last must be a positive int, got {last!r}")
-    return float(np.mean(record.test_accuracy[-last:]))
+    """For each seed, the mean test accuracy over the ``last`` records: the end of training, less noisy than one.
+
+    Returns
+    -------
+    (S,) ndarray
+    """
+    record = _check_record(record)
+    last = _checks.check_positive_int(last, "last")
+    return record.test_accuracy[:, -last:].mean(axis=1)
 
 
 def largest_that_trains(records, target):
-    """The largest setting whose run ended (``final_accuracy``) at or above ``target``, or None.
+    """For each seed, the largest setting whose run ended (``final_accuracy``) at or above ``target``.
 
     Parameters
     ----------
-    records : dict {float setting (e.g. learning rate): TrainingRecord}
+    records : dict {float setting (e.g. learning rate): TrainingRecord} -- runs of one trainer
     target : float in (0, 1]
+
+    Returns
+    -------
+    (S,) float ndarray -- the setting, or ``nan`` where no setting trained
     """
-    good = [value for value, rec in records.items() if final_accuracy(rec) >= target]
-    return max(good) if good else None
+    target = _checks.check_number(target, "target", low=0.0, high=1.0, low_open=True)
+    if not isinstance(records, dict) or not records:
+        raise TypeError("records must be a non-empty dict {setting: TrainingRecord}")
+    settings = np.array(sorted(records), dtype=float)                                        # (V,)
+    trained = np.stack([final_accuracy(records[s]) >= target for s in sorted(records)], axis=1)  # (S, V)
+    largest = settings[trained.shape[1] - 1 - trained[:, ::-1].argmax(axis=1)]
+    return np.where(trained.any(axis=1), largest, np.nan)
 
 
 def step_to_step_shift(batch_mean):
@@ -176,13 +289,27 @@ def step_to_step_shift(batch_mean):
 
     Parameters
     ----------
-    batch_mean : (S, U) array -- ``TrainingRecord.batch_mean``, S >= 2
+    batch_mean : (S, T, U) or (T, U) array -- ``TrainingRecord.batch_mean``, T >= 2
 
     Returns
     -------
-    (U,) ndarray
+    (S, U) or (U,) ndarray
     """
-    m = np.asarray(batch_mean, dtype=float)
-    if m.ndim != 2 or m.shape[0] < 2:
-        raise ValueError(f"batch_mean must be (S, U) with S >= 2, got shape {m.shape}")
-    return np.abs(np.diff(m, axis=0)).mean(axis=0)
+    m = _checks.check_finite(_checks.as_array(batch_mean, "batch_mean"), "batch_mean")
+    if m.ndim not in (2, 3) or m.shape[-2] < 2:
+        raise ValueError(f"batch_mean must be (S, T, U) or (T, U) with T >= 2 steps, got shape {m.shape}")
+    return np.abs(np.diff(m, axis=-2)).mean(axis=-2)
+
+
+def median_and_range(values, fmt="{:.2f}"):
+    """One number per seed as the chapters print it: ``"median (min-max)"``, e.g. ``"0.95 (0.93-0.96)"``.
+
+    ``inf`` (never reached) prints as "never"; ``fmt`` formats each number (e.g. ``"{:,.0f}"`` for steps).
+    """
+    v = _checks.as_array(values, "values").ravel()
+    if v.size == 0 or np.isnan(v).any():
+        raise ValueError(f"values must be one finite number (or inf) per seed, got {values!r}")
+
+    def show(x):
+        return "never" if np.isinf(x) else fmt.format(x)
+    return f"{show(np.median(v))} ({show(v.min())}\u2013{show(v.max())})"
