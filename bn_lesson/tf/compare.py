@@ -146,7 +146,8 @@ def compare_moving_statistics(batches, momentum=DEFAULT_MOMENTUM, eps=DEFAULT_EP
         ours.forward(b.astype(np.float64), training=True)
         layer(b, training=True)
         history.append([ours.moving_mean, ours.moving_var, layer.moving_mean.numpy(), layer.moving_variance.numpy()])
-    ours_mean, ours_var, keras_mean, keras_var = (np.array(h, dtype=np.float64) for h in zip(*history))  # (steps + 1, C)
+    # (steps + 1, C) each
+    ours_mean, ours_var, keras_mean, keras_var = (np.array(h, dtype=np.float64) for h in zip(*history))
     worst = max(np.abs(ours_mean - keras_mean).max(), np.abs(ours_var - keras_var).max())
     return MovingStatistics(ours_mean, ours_var, keras_mean, keras_var, float(worst))
 

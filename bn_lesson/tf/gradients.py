@@ -188,7 +188,8 @@ def gradients_vs_weight_scale(u, W, dout, scales, eps=0.0):
     for a in scales:
         _, du, dW = dense_bn_gradients.math(u, a * W, dout, 1.0, 0.0, eps)
         # without BN, y = u @ (a W): dL/du = dout @ (a W).T and dL/d(a W) = u.T @ dout
-        rows.append([np.linalg.norm(du), np.linalg.norm(dW), np.linalg.norm(dout @ (a * W).T), np.linalg.norm(u.T @ dout)])
+        rows.append([np.linalg.norm(du), np.linalg.norm(dW),
+                     np.linalg.norm(dout @ (a * W).T), np.linalg.norm(u.T @ dout)])
     return WeightScaleGradients(scales, *np.array(rows).T)
 
 

@@ -9,6 +9,8 @@ one compilation and each step is a few batched matrix products instead of S smal
 ``steps_to_reach``, ``final_accuracy``, ``largest_that_trains`` and ``step_to_step_shift`` turn a record
 into one number per seed; ``median_and_range`` prints such numbers the way the chapters quote them.
 """
+import contextlib
+import logging
 from typing import NamedTuple
 
 import numpy as np
@@ -17,7 +19,7 @@ import keras
 
 from .. import _checks
 
-__all__ = ["TrainingRecord", "SGDTrainer", "steps_to_reach", "final_accuracy", "largest_that_trains",
+__all__ = ["TrainingRecord", "SGDTrainer", "first_steps", "steps_to_reach", "final_accuracy", "largest_that_trains",
            "step_to_step_shift", "median_and_range"]
 
 PERCENTILES = (15, 50, 85)   # the paper's Figure 1 (b, c)
@@ -47,9 +49,10 @@ class SGDTrainer:
         mini-batches with ``np.random.default_rng([seeds[i], 1])``, a stream of its own
     probe : str or None -- name of the layer whose *input* is recorded (the paper's "sigmoid input");
         None picks the last activation layer
-    jit_compile : bool -- compile the loop with XLA: several times faster for dense networks, at a second or
-        two of compilation per chunk shape. Leave it off for ``build_cnn`` models: under XLA, TensorFlow has
-        no deterministic gradient for max-pooling
+    jit_compile : bool -- compile the loop with XLA: for dense networks several times faster per step, at a
+        second or two of compilation per chunk shape, so worth it for long or repeated runs; short runs are
+        faster without. Leave it off for ``build_cnn`` models: under XLA, TensorFlow has no deterministic
+        gradient for max-pooling
 
     Attributes
     ----------
@@ -71,7 +74,7 @@ class SGDTrainer:
         self._weights = [tf.Variable(np.stack([v.numpy()] * len(self.seeds))) for v in self._net.trainable_variables]
         self._state = [tf.Variable(np.stack([v.numpy()] * len(self.seeds))) for v in self._net.non_trainable_variables]
         self._x_train, self._y_train = tf.constant(x_train, tf.float32), tf.constant(y_train, tf.int32)
-        self._x_test, self._y_test = tf.constant(x_test, tf.float32), y_test
+        self._x_test, self._y_test = tf.constant(x_test, tf.float32), tf.constant(y_test, tf.int32)
         self._lr = tf.Variable(0.0, trainable=False, dtype=tf.float32)
         jit = _checks.check_bool(jit_compile, "jit_compile")
         self._train_chunk = tf.function(self._chunk, jit_compile=jit)
@@ -107,12 +110,15 @@ class SGDTrainer:
         return losses.stack(), means.stack()                          # (k, S), (k, S, U)
 
     def _test_outputs(self):
-        """Every copy's logits (S, N_test, classes) and probed input on its test set, in inference mode."""
+        """Inference mode: every copy's count of right test answers (S,) and probed units' percentiles (S, U, 3)."""
         def one(copy):
             weights, state, x = copy
             return self._net.stateless_call(weights, state, x, training=False)[0]
-        return tf.vectorized_map(one, ([v.read_value() for v in self._weights],
-                                       [v.read_value() for v in self._state], self._x_test), warn=False)
+        logits, z = tf.vectorized_map(one, ([v.read_value() for v in self._weights],
+                                            [v.read_value() for v in self._state], self._x_test), warn=False)
+        right = tf.cast(tf.argmax(logits, axis=-1, output_type=tf.int32) == self._y_test, tf.int32)   # (S, N_test)
+        z = tf.sort(tf.reshape(z, [z.shape[0], z.shape[1], -1]), axis=1)                                # (S, N_test, U)
+        return tf.reduce_sum(right, axis=1), tf.stack([_percentile(z, q) for q in PERCENTILES], axis=-1)
 
     # --- runs --------------------------------------------------------------------------------------
 
@@ -126,7 +132,7 @@ class SGDTrainer:
         batch_size : int >= 1
         record_every : int >= 1 -- evaluate on the test sets after every this many steps (and after the last)
         **build_kwargs : passed to ``build`` for this run's starting weights (e.g. ``init_std=1.0``);
-            they must not change the architecture
+            they may change only the initializers (a different ``bn_momentum`` needs a trainer of its own)
 
         Returns
         -------
@@ -149,14 +155,14 @@ class SGDTrainer:
 
         rec_steps, accs, pcts, losses, means = [], [], [], [], []
         for start in range(0, steps, record_every):
-            loss, z_mean = self._train_chunk(tf.constant(batches[start:start + record_every]))
-            losses.append(loss.numpy())
-            means.append(z_mean.numpy())
-            logits, z = (t.numpy() for t in self._evaluate())
-            z = z.reshape(z.shape[0], z.shape[1], -1)                                     # (S, N_test, U)
+            with _quiet_vectorizer():
+                loss, z_mean = self._train_chunk(tf.constant(batches[start:start + record_every]))
+                right, percentiles = self._evaluate()
+            losses.append(loss.numpy())                                                   # (k, S)
+            means.append(z_mean.numpy())                                                  # (k, S, U)
             rec_steps.append(min(start + record_every, steps))
-            accs.append((logits.argmax(axis=-1) == self._y_test).mean(axis=1))             # (S,)
-            pcts.append(np.moveaxis(np.percentile(z, PERCENTILES, axis=1), 0, -1))        # (S, U, 3)
+            accs.append(right.numpy() / self._y_test.shape[1])                             # (S,) float64
+            pcts.append(percentiles.numpy())                                              # (S, U, 3)
         return TrainingRecord(self.seeds.copy(), np.array(rec_steps), np.stack(accs, axis=1), np.stack(pcts, axis=1),
                               np.concatenate(losses).T, np.concatenate(means).swapaxes(0, 1))
 
@@ -171,9 +177,12 @@ class SGDTrainer:
             for seed in self.seeds:
                 fresh = self._build(seed=int(seed), **build_kwargs)
                 values = [v.numpy() for v in fresh.trainable_variables + fresh.non_trainable_variables]
-                if [np.shape(a) for a in values] != [tuple(v.shape) for v in template]:
-                    raise ValueError(f"build_kwargs {build_kwargs} change the architecture; only the starting "
-                                     "weights may differ between runs of one trainer")
+                same_shapes = [np.shape(a) for a in values] == [tuple(v.shape) for v in template]
+                same_layers = (seed != self.seeds[0]
+                               or _settings(fresh.get_config()) == _settings(self.model.get_config()))
+                if not (same_shapes and same_layers):
+                    raise ValueError(f"build_kwargs {build_kwargs} change the layers, not only their starting weights; "
+                                     "every run of a trainer trains the layers it was made with: make a new trainer")
                 per_seed.append([values[i] for i in wanted])
             self._cache[key] = [np.stack(vs) for vs in zip(*per_seed)]
         return self._cache[key]
@@ -189,6 +198,37 @@ class SGDTrainer:
         return probe
 
 
+def _percentile(z_sorted, q):
+    """The q-th percentile along axis 1 of values sorted along it, interpolated as ``np.percentile`` does."""
+    n = z_sorted.shape[1]
+    position = q / 100 * (n - 1)
+    low = int(np.floor(position))
+    high = min(low + 1, n - 1)
+    return z_sorted[:, low] + (position - low) * (z_sorted[:, high] - z_sorted[:, low])   # (S, U)
+
+
+def _settings(config):
+    """A model's config without its initializers and generated names: what only the starting weights leave alone."""
+    if isinstance(config, dict):
+        return {k: _settings(v) for k, v in config.items() if not k.endswith("initializer") and k != "name"}
+    if isinstance(config, (list, tuple)):
+        return [_settings(v) for v in config]
+    return config
+
+
+@contextlib.contextmanager
+def _quiet_vectorizer():
+    """Silence TensorFlow's Python logger while a graph is traced: ``vectorized_map`` warns (on stderr, into the
+    notebook) that it loops over the seed axis for a convolution's filter gradient -- correct, only slower."""
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _check_seeds(seeds):
     seeds = [_checks.check_positive_int(s, "seeds[i]", minimum=0) for s in np.atleast_1d(seeds).tolist()]
     if not seeds:
@@ -201,8 +241,9 @@ def _check_seeds(seeds):
 def _stack_splits(data, n_seeds):
     """S splits (x_train, y_train, x_test, y_test) of equal shapes -> four arrays with a leading seed axis."""
     if not isinstance(data, (list, tuple)) or len(data) != n_seeds:
+        length = len(data) if hasattr(data, "__len__") else "?"
         raise ValueError(f"data must be a sequence of {n_seeds} splits (x_train, y_train, x_test, y_test), one "
-                         f"per seed; got {type(data).__name__} of length {len(data) if hasattr(data, '__len__') else '?'}")
+                         f"per seed; got {type(data).__name__} of length {length}")
     stacked = []
     for j, name in enumerate(("x_train", "y_train", "x_test", "y_test")):
         parts = [np.asarray(split[j]) for split in data]
@@ -229,6 +270,23 @@ def _check_record(record):
     if not isinstance(record, TrainingRecord):
         raise TypeError(f"record must be a TrainingRecord from SGDTrainer.run, got {type(record).__name__}")
     return record
+
+
+def first_steps(record, steps):
+    """The part of ``record`` up to and including step ``steps``: what a run of that many steps records.
+
+    Every run restarts each copy's weights and mini-batch stream, so the first 1,000 steps of a 2,000-step run
+    *are* a 1,000-step run (when 1,000 is a recorded step): a sweep can reuse a longer run instead of repeating it.
+    """
+    record = _check_record(record)
+    steps = _checks.check_positive_int(steps, "steps")
+    if steps not in record.steps:
+        raise ValueError(f"steps={steps} must be a recorded step of this record: "
+                         f"{record.steps[0]} ... {record.steps[-1]}")
+    keep = record.steps <= steps
+    return record._replace(steps=record.steps[keep], test_accuracy=record.test_accuracy[:, keep],
+                           percentiles=record.percentiles[:, keep], loss=record.loss[:, :steps],
+                           batch_mean=record.batch_mean[:, :steps])
 
 
 def steps_to_reach(record, target):

@@ -36,7 +36,8 @@ def _check_fine_tuning(a):
     x_target = _checks.check_batch(a["x_target"], "x_target")
     y_target = _checks.check_batch(a["y_target"], "y_target").reshape(-1, 1)
     if x_source.ndim != 2 or x_target.ndim != 2 or x_source.shape[1] != x_target.shape[1]:
-        raise ValueError(f"x_source and x_target must be (N, D) with the same D, got {x_source.shape} and {x_target.shape}")
+        raise ValueError(f"x_source and x_target must be (N, D) with the same D, "
+                         f"got {x_source.shape} and {x_target.shape}")
     if len(y_target) != len(x_target):
         raise ValueError(f"y_target has {len(y_target)} values; expected one per row of x_target ({len(x_target)})")
     a["x_source"], a["x_target"], a["y_target"] = (v.astype(np.float32) for v in (x_source, x_target, y_target))

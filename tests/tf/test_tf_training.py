@@ -86,7 +86,7 @@ def test_runs_are_independent_and_deterministic(data):
     assert (a.loss[:, -5:].mean(1) < a.loss[:, :5].mean(1)).all()  # every copy learns
 
 
-def test_cnn_copies_train_without_xla():
+def test_cnn_copies_train_without_xla(capsys):
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(24, 8, 8, 1)).astype("float32")
     y = rng.integers(0, 10, 24).astype("int32")
@@ -94,6 +94,7 @@ def test_cnn_copies_train_without_xla():
                                   [0, 1])
     rec = trainer.run(steps=3, learning_rate=0.1, batch_size=8, record_every=3)
     assert rec.test_accuracy.shape == (2, 1) and rec.batch_mean.shape == (2, 3, 4 * 4 * 8)
+    assert "while_loop" not in capsys.readouterr().err   # the vectorizer's note stays out of notebooks
 
 
 def test_trainer_rejects_bad_arguments(data):
@@ -104,8 +105,10 @@ def test_trainer_rejects_bad_arguments(data):
         trainer.run(5.0, 0.1)
     with pytest.raises(ValueError, match="batch_size"):
         trainer.run(5, 0.1, batch_size=31)
-    with pytest.raises(ValueError, match="architecture"):
+    with pytest.raises(ValueError, match="change the layers"):
         trainer.run(5, 0.1, batch_size=5, hidden=(9,))
+    with pytest.raises(ValueError, match="change the layers"):   # same weights, another layer setting
+        trainer.run(5, 0.1, batch_size=5, activation="tanh")
     with pytest.raises(ValueError, match="distinct"):
         training.SGDTrainer(mlp(None), data, [1, 1, 2])
     with pytest.raises(ValueError, match="one per seed"):
@@ -156,3 +159,32 @@ def test_median_and_range():
     assert training.median_and_range([50, np.inf, np.inf], "{:.0f}") == "never (50\u2013never)"
     with pytest.raises(ValueError, match="values"):
         training.median_and_range([])
+
+
+def test_first_steps_of_a_longer_run_is_the_shorter_run(data):
+    trainer = training.SGDTrainer(mlp("batch"), data, SEEDS, jit_compile=True)
+    long, short = trainer.run(12, 0.5, batch_size=5, record_every=4), trainer.run(8, 0.5, batch_size=5, record_every=4)
+    cut = training.first_steps(long, 8)
+    for a, b in zip(cut, short):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="recorded step"):
+        training.first_steps(long, 7)
+
+
+def test_accuracy_is_an_exact_share_of_the_test_set(data):
+    rec = training.SGDTrainer(mlp(None), data, SEEDS).run(2, 0.1, batch_size=10, record_every=1)
+    assert rec.test_accuracy.dtype == np.float64
+    np.testing.assert_array_equal(rec.test_accuracy * 10, np.round(rec.test_accuracy * 10))  # k / 10, no float32 rounding
+
+
+def test_plot_median_and_range_draws_the_median_and_a_band_per_label():
+    import matplotlib
+    matplotlib.use("Agg")
+    from bn_lesson.viz.plots import plot_median_and_range
+    x = np.array([0.1, 1.0, 10.0])
+    values = {"a": np.array([[0.1, 0.5, 0.9], [0.3, 0.7, 0.8], [0.2, 0.6, 1.0]]), "b": np.ones((3, 3))}
+    ax = plot_median_and_range(x, values, logx=True, threshold=0.8, marker="o")
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.2, 0.6, 0.9])   # the median over seeds
+    assert len(ax.collections) == 2 and ax.get_xscale() == "log" and ax.lines[-1].get_ydata()[0] == 0.8
+    with pytest.raises(ValueError, match="one column per x"):
+        plot_median_and_range(x, {"a": np.ones((3, 2))})
