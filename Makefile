@@ -3,15 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# the environment's Jupyter kernel, rewritten with the course's settings by the set-up step (tools/kernel.py)
+KERNEL := $(VENV)/share/jupyter/kernels/python3/kernel.json
+SETUP  := $(STAMP) $(KERNEL)
 PORT   ?= 8888
 # Jupyter refuses to run as root unless told to (containers, CI); ordinary users never see this flag.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Quiet TensorFlow's C++ logging in every kernel these commands start.
-export TF_CPP_MIN_LOG_LEVEL := 2
-export PYTHONHASHSEED := 0
+# Every command below, and every kernel it starts, gets the course's kernel environment (TensorFlow's C++
+# log level, the hash seed), stated once in tools/kernel.env; the kernelspec gives it to JupyterLab's kernels.
+include tools/kernel.env
+export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' tools/kernel.env)
 
-.PHONY: lab test execute clean-venv images demo slides bench html browser
+.PHONY: lab test test-portable execute clean-venv images demo slides bench html browser
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,19 +25,35 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -c "import matplotlib.pyplot"
 	@touch $(STAMP)
 
+# After every (re)install, since installing ipykernel puts its plain kernel.json back.
+$(KERNEL): $(STAMP) tools/kernel.py tools/kernel.env
+	$(BIN)/python -m tools.kernel
+
 ## lab: set up (if needed) and open the chapters in JupyterLab on localhost, token auth on
-lab: $(STAMP)
+lab: $(SETUP)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks $(ROOT_FLAG)
 
 ## test: set up (if needed) and run every test: unit tests, every notebook under nbval (strict), and the
 ## real-browser tests (static book, live JupyterLab) when Chromium is there
-test: $(STAMP)
+test: $(SETUP)
 	@$(CHROMIUM_SETUP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
 
+## test-portable: the training chapters (02, 06, 08, 10) under nbval again on a simulated other CPU: TensorFlow
+## limited to AVX2 (oneDNN and XLA) and one core, so a printed result that moves with the CPU fails here
+test-portable: $(SETUP)
+	ONEDNN_MAX_CPU_ISA=AVX2 XLA_FLAGS="$$XLA_FLAGS --xla_cpu_max_isa=AVX2" $(ONE_CORE) \
+	  $(BIN)/python -m pytest --nbval --nbval-current-env $(or $(TRAINING_CHAPTERS),$(error no training chapters found))
+
+TRAINING_CHAPTERS = $(wildcard notebooks/02_*.ipynb notebooks/06_*.ipynb notebooks/08_*.ipynb notebooks/10_*.ipynb)
+# One core, the first this shell may use (as `taskset -pc PID` lists them), with taskset from util-linux, which
+# every Debian and Ubuntu has installed. Without taskset the chapters run on every core, and make says so.
+ONE_CORE = $(if $(shell command -v taskset 2>/dev/null),taskset -c "$$(taskset -pc $$$$ | sed 's/.*: *//; s/[^0-9].*//')",\
+	$(warning taskset (util-linux) not found: test-portable runs on every core and not on one))
+
 ## html: build the static HTML book in site/ from the stored notebooks; open site/index.html (reads offline)
-html: $(STAMP)
-	$(BIN)/python scripts/build_site.py
+html: $(SETUP)
+	$(BIN)/python -m tools.site.build_site
 
 ## browser: install Debian's Chromium for the browser tests when it is missing (as root, with apt-get)
 browser:
@@ -53,26 +73,26 @@ CHROMIUM_SETUP = if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1
 	fi
 
 ## execute: re-run every notebook top to bottom in a fresh kernel, storing outputs and widget state
-execute: $(STAMP)
-	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+execute: $(SETUP)
+	$(BIN)/python -m tools.execute_notebooks notebooks/*.ipynb
 
-## images: re-draw the course diagrams (images/*.png) from bn_lesson/figures.py
-images: $(STAMP)
-	$(BIN)/python scripts/make_images.py images
+## images: re-draw the course diagrams (images/*.png) from bn_lesson/viz/diagrams.py
+images: $(SETUP)
+	$(BIN)/python -m tools.make_images images
 
 ## demo: the classroom dashboard as a Voila app, code hidden, on http://127.0.0.1:8866 (PRESENTER=1: projector-sized)
 DEMO_PORT ?= 8866
-demo: $(STAMP)
-	$(BIN)/python scripts/demo_app.py --port $(DEMO_PORT) $(if $(PRESENTER),--presenter)
+demo: $(SETUP)
+	$(BIN)/python -m tools.demo.demo_app --port $(DEMO_PORT) $(if $(PRESENTER),--presenter)
 
 ## slides: one reveal.js deck per chapter in slides/, everything served from there (SLIDES_PORT= only builds)
 SLIDES_PORT ?= 8000
-slides: $(STAMP)
-	$(BIN)/python scripts/build_slides.py $(if $(SLIDES_PORT),--serve $(SLIDES_PORT))
+slides: $(SETUP)
+	$(BIN)/python -m tools.slides.build_slides $(if $(SLIDES_PORT),--serve $(SLIDES_PORT))
 
 ## bench: time the explorer, the browser round trip, each notebook under nbval and the lab start; writes bench/RESULTS.md
-bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+bench: $(SETUP)
+	$(BIN)/python -m tools.bench.bench
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,22 +1,24 @@
 """bn_lesson: the small helper package behind the Batch Normalization course.
 
-Importing it changes nothing global (no rcParams, no seeds, no threads); notebooks opt in explicitly.
-One module per concept; notebooks import from the module they need:
+Importing it changes nothing global (no rcParams, no seeds, no threads, no environment variables);
+notebooks opt in explicitly. One module per concept, and dependencies point one way -- each layer
+imports only from the layers above it:
 
-* ``standardize``  -- ``zscore``, ``min_max``: where the course starts (chapter 01)
-* ``algorithm``    -- the four steps of Algorithm 1 and ``batch_norm`` composing them (03)
-* ``layer``        -- ``BatchNorm``: gamma/beta, moving statistics, forward and backward
-* ``activations``  -- sigmoid/tanh/relu, their derivatives, the saturated share (02, 04)
-* ``explorer``     -- the gamma/beta/eps explorer widget and its static twin (03, 04)
-* ``mlp``, ``diagnostics`` -- a numpy MLP and per-layer statistics and plots (02, 06)
-* ``conv``         -- NHWC convolution, max-pooling and the conv -> BN -> ReLU -> pool block (05)
-* ``inference``    -- population statistics, moving averages, folding BN into weights (06)
-* ``tf_bn``        -- everything that needs TensorFlow: comparisons, gradients, models, training (07-10)
-* ``norm_axes``    -- which values BN, LayerNorm and GroupNorm share statistics over (10)
-* ``gradcheck``    -- central differences and relative error, for every backward check
-* ``exercises``    -- auto-checked exercises (``check_*``) and ``solution(name)``
-* ``classroom``    -- presenter mode and the demo app's views
-* ``data``, ``descent``, ``plotting``, ``figures`` -- data sets, gradient descent, plot helpers, diagrams
+conventions   ``constants`` (DEFAULT_EPS, DEFAULT_MOMENTUM, SIGMOID_FLAT), ``_checks`` (boundary validation)
+pure math     ``standardize`` (01) -- ``algorithm``: the four steps and ``batch_norm`` (03) --
+              ``layer``: ``BatchNorm`` with moving statistics, forward and backward -- ``activations`` --
+              ``inference``: Algorithm 2, moving averages, folding (06) -- ``gradcheck`` (09) -- ``data`` --
+              ``norm_axes``: which values BN/LN/GN share statistics over (10) -- ``stats``: per-layer and
+              per-stage statistics -- ``stages``: the explorer's pure computation (03, 04)
+models        ``models.mlp``, ``models.conv``, ``models.descent``: numpy networks and gradient descent
+drawing       ``viz.plots``, ``viz.stage_plots``, ``viz.diagrams``, ``viz.demo_plots``, ``viz.text``
+widgets       ``widgets.explorer``, ``widgets.demo_views``, ``widgets.presenter`` (presenter mode)
+TensorFlow    ``tf.*``: numpy vs tf.nn vs Keras, gradients, Keras models and training (07-10)
+exercises     ``exercises``: ``check_*`` per chapter, ``solution(name)``, ``SOLUTIONS``
+
+Conventions, stated once: ``axis`` names the axes that are reduced; the variance is biased (1/m) like
+``tf.nn.moments``; Keras' defaults (momentum 0.99, eps 1e-3); numpy functions return float64; a wrong kind
+of argument raises ``TypeError``, a wrong value or shape ``ValueError``, each naming the argument.
 """
 from .standardize import zscore, min_max
 from .algorithm import (
@@ -26,12 +28,12 @@ from .algorithm import (
     scale_and_shift,
     batch_norm,
     BatchNormResult,
-    DEFAULT_EPS,
 )
+from .constants import DEFAULT_EPS, DEFAULT_MOMENTUM
 from .layer import BatchNorm
 
 __all__ = [
     "zscore", "min_max",
     "batch_mean", "batch_variance", "normalize", "scale_and_shift", "batch_norm", "BatchNormResult",
-    "DEFAULT_EPS", "BatchNorm",
+    "DEFAULT_EPS", "DEFAULT_MOMENTUM", "BatchNorm",
 ]

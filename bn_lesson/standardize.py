@@ -44,20 +44,10 @@ def zscore(x, axis=0):
 def min_max(x, axis=0):
     """Min-max scaling: each feature is mapped linearly onto [0, 1].
 
-    Parameters
-    ----------
-    x : (N, D) ndarray
-    axis : int or tuple of int -- the axis (axes) holding the samples
-
-    Returns
-    -------
-    s : (N, D) ndarray, float64
-
-    Notes
-    -----
-    s = (x - min) / (max - min). One outlier squeezes every other value towards one end,
-    which is why Z-score is the usual choice and the one batch normalization builds on.
-    A constant feature (max == min) raises ``ValueError``.
+    Takes the same ``x`` (N, D) and ``axis`` as ``zscore`` and returns s, (N, D) float64, with
+    s = (x - min) / (max - min). One outlier squeezes every other value towards one end, which is why
+    Z-score is the usual choice and the one batch normalization builds on. A constant feature
+    (max == min) raises ``ValueError``.
     """
     lo = x.min(axis=axis, keepdims=True)              # (1, D)
     span = x.max(axis=axis, keepdims=True) - lo       # (1, D)

@@ -1,4 +1,8 @@
+"""Every test run, however started: the kernels it starts (nbval's included) get the course's kernel
+environment (``tools/kernel.env``), as under ``make test``, which exports it already."""
 import os
 
-# TensorFlow reads this when it is first imported: keep its C++ log lines out of test output.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from tools.kernel import kernel_env
+
+for name, value in kernel_env().items():
+    os.environ.setdefault(name, value)

@@ -2,7 +2,8 @@
 
 repo2docker builds from requirements.txt (with ``-e .`` it copies the whole repository first, then
 installs), runtime.txt (the Python version: without it repo2docker picks 3.10, which numpy 2.4 no longer
-supports) and postBuild. These tests read those files; building an image needs Docker and the network.
+supports) and postBuild (make's set-up step: the font cache, the course's kernel). These tests read those
+files; building an image needs Docker and the network.
 """
 import os
 import re
@@ -69,8 +70,11 @@ def test_the_course_package_and_the_demo_server_are_in_requirements():
     assert {"jupyterlab", "voila", "ipywidgets"} <= names  # Binder's /lab and /voila/render/... URLs
 
 
-def test_postbuild_is_executable_and_only_builds_the_font_cache():
+def test_postbuild_is_executable_and_does_makes_set_up_steps():
+    """The font cache and the course's kernel, as `make` builds them: nothing else is run on Binder."""
     post = ROOT / "postBuild"
     assert os.access(post, os.X_OK)
     commands = [l for l in post.read_text().splitlines() if l.strip() and not l.startswith("#")]
-    assert commands == ["set -euo pipefail", 'python -c "import matplotlib.pyplot"']
+    assert commands == ["set -euo pipefail", 'python -c "import matplotlib.pyplot"', "python -m tools.kernel"]
+    makefile = (ROOT / "Makefile").read_text()
+    assert '$(BIN)/python -c "import matplotlib.pyplot"' in makefile and "$(BIN)/python -m tools.kernel" in makefile

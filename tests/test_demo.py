@@ -9,11 +9,10 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-import demo_app  # noqa: E402
 from harness import free_port  # noqa: E402  (standard library only: no browser needed here)
+from tools.demo import demo_app  # noqa: E402
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: the views the dashboard shows: explorer, activation view, train vs inference, training comparison

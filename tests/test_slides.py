@@ -2,18 +2,16 @@
 import base64
 import io
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from matplotlib.figure import Figure
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from tools.slides import add_slide_metadata, build_slides
+from tools.slides.add_slide_metadata import SLIDE_LINES, WIDGET_MIME, png_size, slide_types
 
-import add_slide_metadata  # noqa: E402
-from add_slide_metadata import SLIDE_LINES, WIDGET_MIME, png_size, slide_types  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 v4 = nbformat.v4
@@ -83,14 +81,12 @@ def test_every_chapter_carries_slide_metadata(path):
     nb = nbformat.read(path, as_version=4)
     missing = [i for i, c in enumerate(nb.cells) if "slide_type" not in c.metadata.get("slideshow", {})]
     assert not missing, (f"cells {missing} have no slide metadata: run "
-                         f"`.venv/bin/python scripts/add_slide_metadata.py {path.relative_to(ROOT)}`")
+                         f"`.venv/bin/python -m tools.slides.add_slide_metadata {path.relative_to(ROOT)}`")
 
 
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
     """Every chapter built into a deck, as `make slides` does (the first build fetches reveal.js)."""
-    import build_slides
-
     out = tmp_path_factory.mktemp("slides")
     try:
         built = build_slides.build(CHAPTERS, out)

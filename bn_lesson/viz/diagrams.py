@@ -1,9 +1,9 @@
-"""The course's diagrams, drawn by code (``scripts/make_images.py`` writes them to ``images/``).
+"""The course's diagrams, drawn by code (``tools/make_images.py`` writes them to ``images/``).
 
 * ``four_steps_figure`` -- Algorithm 1 on a small batch: input -> mean/variance -> x_hat -> y
 * ``draw_where_bn_goes`` -- where BN sits in a fully connected and in a convolutional block
 * ``draw_dense_axes``, ``draw_conv_axes``, ``bn_axes_figure`` -- the axes BN reduces for (N, D) and (N, H, W, C)
-* ``plot_channel_stats``, ``plot_maps`` -- per-channel statistics and feature maps (chapter 05)
+* ``draw_norm_axes``, ``norm_axes_figure`` -- the values batch, layer and group norm pool (chapter 10)
 
 Colours are ``STAGE_COLORS``: blue input, orange normalized, green scaled-and-shifted, purple activated.
 Helpers that draw on one axes take ``ax=None`` and return it; multi-panel figures return the Figure.
@@ -15,8 +15,11 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
 
 from .._checks import check_batch
-from ..algorithm import batch_norm, DEFAULT_EPS
-from .plots import STAGE_COLORS
+from ..algorithm import batch_norm
+from ..constants import DEFAULT_EPS
+from ..norm_axes import NORMS, shared_statistics_mask
+from .plots import MINUS, STAGE_COLORS
+from .text import format_number
 
 #: the small batch (one feature, m = 8) the four-step picture normalizes: mean 6, std 2
 DEMO_BATCH = np.array([4.0, 8.0, 6.0, 3.0, 9.0, 7.0, 4.0, 7.0])
@@ -32,10 +35,7 @@ def _tint(color, amount=0.8):
 
 def _num(value, fmt=".2f"):
     """A number for a label: a true minus sign, and no "-0.00"."""
-    text = format(float(value), fmt)
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return text.replace("-", "\u2212")
+    return format_number(value, fmt, minus=MINUS)
 
 
 def _canvas(ax, width, height, figsize):
@@ -56,9 +56,10 @@ def _box(ax, x, y, w, h, text, color, fontsize=FONT, fill=0.8, **kw):
     ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=fontsize, **kw)
 
 
-def _arrow(ax, start, end, color=NEUTRAL, lw=2.2):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18, color=color, lw=lw,
-                                 shrinkA=0, shrinkB=0))
+def _arrow(ax, start, end, color=NEUTRAL, lw=2.2, head=18, shrink=0.0):
+    """An arrow from ``start`` to ``end`` (data units); ``head`` is the arrow head's size in points."""
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=head, color=color, lw=lw,
+                                 shrinkA=shrink, shrinkB=shrink))
 
 
 # -- the four steps ----------------------------------------------------------------------------------
@@ -298,71 +299,80 @@ def bn_axes_figure():
     return fig
 
 
-# -- chapter 05: per-channel statistics -----------------------------------------------------------
+# -- what batch, layer and group norm pool (chapter 10) ------------------------------------------------
 
-def plot_channel_stats(names, before, after, ax=None, labels=("before BN", "after BN")):
-    """Per-channel mean (dot) and +/- one std (bar), before and after batch norm, side by side.
+_NORM_TITLES = {"batch": "Batch norm", "layer": "Layer norm", "group": "Group norm"}
+
+
+def _face(ax, corners, hit, color):
+    ax.add_patch(Polygon(corners, closed=True, facecolor=color if hit else "#DCE9F5",
+                         edgecolor="white" if not hit else "#8A4B00", lw=0.8, alpha=0.95 if hit else 1.0))
+
+
+def draw_norm_axes(kind, ax=None, shape=(4, 2, 3, 6), example=0, channel=0, groups=3,
+                   color=STAGE_COLORS["normalized"]):
+    """Draw the batch as a box (N into the page, C across, H·W up) and highlight ``shared_statistics_mask``.
+
+    The picture of Wu & He (2018), *Group Normalization*, Figure 2: every highlighted cell is pooled into
+    the same mean and variance.
 
     Parameters
     ----------
-    names : sequence of C str -- channel names
-    before, after : (mean, std) pairs of (C,) ndarrays, e.g. from ``conv.channel_stats``
-    labels : two str for the legend
+    kind, shape, example, channel, groups : as for ``bn_lesson.norm_axes.shared_statistics_mask``
+    ax : matplotlib Axes or None -- drawn on (a new figure if None)
+    color : the highlight colour (default: the "normalized" stage colour)
 
     Returns
     -------
-    ax : the axes drawn on
+    ax
     """
+    mask = shared_statistics_mask(kind, shape, example, channel, groups)
+    n, h, w, c = mask.shape
+    s = h * w
+    flat = mask.reshape(n, s, c)   # (N, H*W, C): position index p = h_index * W + w_index
+    dx, dy = 0.55, 0.45            # oblique offset of one step into the page (along N)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
-    pos = np.arange(len(names))
-    for (mean, std), label, color, shift in zip((before, after), labels,
-                                                (STAGE_COLORS["input"], STAGE_COLORS["normalized"]), (-0.15, 0.15)):
-        mean, std = np.asarray(mean, float), np.asarray(std, float)
-        if mean.shape != (len(names),) or std.shape != (len(names),):
-            raise ValueError(f"before/after must hold (C,) = ({len(names)},) means and stds, "
-                             f"got {mean.shape} and {std.shape}")
-        ax.errorbar(pos + shift, mean, yerr=std, fmt="o", ms=8, capsize=6, lw=2, color=color, label=label)
-    ax.axhline(0, color="#BBBBBB", lw=0.8, zorder=0)
-    ax.set_xticks(pos, list(names))
-    ax.set_ylabel("channel mean $\\pm$ std")
-    ax.legend(loc="best")
+        _, ax = plt.subplots(figsize=(3.6, 3.6), layout="constrained")
+
+    def pt(ci, si, ni):            # channel, position (0 = top row), example -> page coordinates
+        return (ci + ni * dx, (s - si) + ni * dy)
+
+    for ni in range(n - 1, -1, -1):  # top face: the first position of every example and channel
+        for ci in range(c):
+            _face(ax, [pt(ci, 0, ni), pt(ci + 1, 0, ni), pt(ci + 1, 0, ni + 1), pt(ci, 0, ni + 1)],
+                  flat[ni, 0, ci], color)
+    for ni in range(n - 1, -1, -1):  # right face: the last channel of every example and position
+        for si in range(s):
+            _face(ax, [pt(c, si, ni), pt(c, si + 1, ni), pt(c, si + 1, ni + 1), pt(c, si, ni + 1)],
+                  flat[ni, si, c - 1], color)
+    for si in range(s):             # front face: the first example
+        for ci in range(c):
+            _face(ax, [pt(ci, si, 0), pt(ci + 1, si, 0), pt(ci + 1, si + 1, 0), pt(ci, si + 1, 0)],
+                  flat[0, si, ci], color)
+
+    for start, end, label, at, align in (
+            ((0, -0.35), (c, -0.35), "C", (c + 0.15, -0.5), {"va": "center"}),
+            ((-0.35, s), (-0.35, 0), "H, W", (-0.5, s / 2), {"ha": "right", "va": "center"}),
+            ((c + 0.3, -0.1), (c + 0.3 + n * dx, -0.1 + n * dy), "N", (c + 0.4 + n * dx, -0.1 + n * dy),
+             {"va": "center"})):
+        _arrow(ax, start, end, lw=1.4, head=12, shrink=2.0)
+        ax.text(*at, label, fontsize=11, **align)
+    ax.set_xlim(-1.8, c + n * dx + 1.0)
+    ax.set_ylim(-1.2, s + n * dy + 0.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"{_NORM_TITLES[kind]}\n{NORMS[kind]}", fontsize=10)
     return ax
 
 
-def plot_maps(maps, titles, axes=None, colors=None, vmax=None, cmap="RdBu_r"):
-    """2-D maps side by side -- an image, then one channel at each stage -- on symmetric colour scales.
-
-    Zero is the middle colour (white for the default ``"RdBu_r"``), so the sign of every value shows;
-    each title gets the map's value range underneath.
-
-    Parameters
-    ----------
-    maps : sequence of K (H, W) ndarrays
-    titles : sequence of K str
-    axes : sequence of K Axes or None (a new row of K panels)
-    colors : sequence of K colours for the titles, or None
-    vmax : None, float, or sequence of K floats
-        The colour scale runs from -vmax to vmax: None gives each map its own (its largest absolute
-        value); one float or a repeated value puts maps on a common scale so shifts between them show.
+def norm_axes_figure(shape=(4, 2, 3, 6), groups=3):
+    """Batch, layer and group norm side by side on the same (N, H, W, C) batch.
 
     Returns
     -------
-    axes : list of K Axes
+    matplotlib.figure.Figure with three panels
     """
-    maps = [np.asarray(m, dtype=float) for m in maps]
-    if len(titles) != len(maps) or any(m.ndim != 2 for m in maps):
-        raise ValueError(f"maps must be K two-dimensional arrays with K titles; got {len(maps)} maps "
-                         f"of shapes {[m.shape for m in maps]} and {len(titles)} titles")
-    if axes is None:
-        _, axes = plt.subplots(1, len(maps), figsize=(2.3 * len(maps), 2.9), layout="constrained")
-    axes = list(np.atleast_1d(axes))
-    colors = colors or ["black"] * len(maps)
-    tops = np.broadcast_to(np.nan if vmax is None else np.asarray(vmax, dtype=float), (len(maps),))
-    for ax, m, title, color, top in zip(axes, maps, titles, colors, tops):
-        top = (float(np.abs(m).max()) or 1.0) if np.isnan(top) else float(top)
-        ax.imshow(m, cmap=cmap, vmin=-top, vmax=top)
-        ax.set_title(f"{title}\n{_num(m.min(), '.2f')} to {_num(m.max(), '.2f')}", color=color, fontsize=10)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    return axes
+    fig, axes = plt.subplots(1, 3, figsize=(11, 4), layout="constrained")
+    for ax, kind, channel in zip(axes, NORMS, (1, 0, 2)):
+        draw_norm_axes(kind, ax=ax, shape=shape, channel=channel, groups=groups)
+    return fig

@@ -5,6 +5,8 @@ The same stage of batch normalization has the same colour in every chapter (``ST
 import numpy as np
 import matplotlib.pyplot as plt
 
+from .text import format_number
+
 #: one colour per stage, used by every chapter (colour-blind-safe Okabe-Ito palette)
 STAGE_COLORS = {
     "input": "#0072B2",       # blue: raw input x
@@ -14,6 +16,8 @@ STAGE_COLORS = {
 }
 #: with vs without batch norm, for comparisons
 BN_COLORS = {"without BN": "#7F7F7F", "with BN": "#D55E00"}
+#: the minus sign figures print (a true minus, not a hyphen)
+MINUS = "\u2212"
 
 
 def _axes(ax, figsize=(6, 3.5)):
@@ -102,6 +106,74 @@ def plot_layer_histograms(counts, edges, axes=None, color=STAGE_COLORS["activate
     return axes
 
 
+def plot_channel_stats(names, before, after, ax=None, labels=("before BN", "after BN")):
+    """Per-channel mean (dot) and +/- one std (bar), before and after batch norm, side by side.
+
+    Parameters
+    ----------
+    names : sequence of C str -- channel names
+    before, after : (mean, std) pairs of (C,) ndarrays, e.g. from ``conv.channel_stats``
+    labels : two str for the legend
+
+    Returns
+    -------
+    ax : the axes drawn on
+    """
+    ax = _axes(ax, figsize=(7, 3.8))
+    pos = np.arange(len(names))
+    for (mean, std), label, color, shift in zip((before, after), labels,
+                                                (STAGE_COLORS["input"], STAGE_COLORS["normalized"]), (-0.15, 0.15)):
+        mean, std = np.asarray(mean, float), np.asarray(std, float)
+        if mean.shape != (len(names),) or std.shape != (len(names),):
+            raise ValueError(f"before/after must hold (C,) = ({len(names)},) means and stds, "
+                             f"got {mean.shape} and {std.shape}")
+        ax.errorbar(pos + shift, mean, yerr=std, fmt="o", ms=8, capsize=6, lw=2, color=color, label=label)
+    ax.axhline(0, color="#BBBBBB", lw=0.8, zorder=0)
+    ax.set_xticks(pos, list(names))
+    ax.set_ylabel("channel mean $\\pm$ std")
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_maps(maps, titles, axes=None, colors=None, vmax=None, cmap="RdBu_r"):
+    """2-D maps side by side -- an image, then one channel at each stage -- on symmetric colour scales.
+
+    Zero is the middle colour (white for the default ``"RdBu_r"``), so the sign of every value shows;
+    each title gets the map's value range underneath.
+
+    Parameters
+    ----------
+    maps : sequence of K (H, W) ndarrays
+    titles : sequence of K str
+    axes : sequence of K Axes or None (a new row of K panels)
+    colors : sequence of K colours for the titles, or None
+    vmax : None, float, or sequence of K floats
+        The colour scale runs from -vmax to vmax: None gives each map its own (its largest absolute
+        value); one float or a repeated value puts maps on a common scale so shifts between them show.
+
+    Returns
+    -------
+    axes : list of K Axes
+    """
+    maps = [np.asarray(m, dtype=float) for m in maps]
+    if len(titles) != len(maps) or any(m.ndim != 2 for m in maps):
+        raise ValueError(f"maps must be K two-dimensional arrays with K titles; got {len(maps)} maps "
+                         f"of shapes {[m.shape for m in maps]} and {len(titles)} titles")
+    if axes is None:
+        _, axes = plt.subplots(1, len(maps), figsize=(2.3 * len(maps), 2.9), layout="constrained")
+    axes = list(np.atleast_1d(axes))
+    colors = colors or ["black"] * len(maps)
+    tops = np.broadcast_to(np.nan if vmax is None else np.asarray(vmax, dtype=float), (len(maps),))
+    for ax, m, title, color, top in zip(axes, maps, titles, colors, tops):
+        top = (float(np.abs(m).max()) or 1.0) if np.isnan(top) else float(top)
+        ax.imshow(m, cmap=cmap, vmin=-top, vmax=top)
+        low, high = (format_number(v, ".2f", minus=MINUS) for v in (m.min(), m.max()))
+        ax.set_title(f"{title}\n{low} to {high}", color=color, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return axes
+
+
 def plot_percentile_bands(steps, bands, ax=None, color=STAGE_COLORS["input"], label=None, title=None):
     """The middle percentile as a line, the outer two as a shaded band, against training step.
 
@@ -118,8 +190,7 @@ def plot_percentile_bands(steps, bands, ax=None, color=STAGE_COLORS["input"], la
     if bands.ndim != 2 or bands.shape[0] != steps.shape[0] or bands.shape[1] < 3 or bands.shape[1] % 2 == 0:
         raise ValueError(f"bands must be (R, P) with R = len(steps) = {steps.shape[0]} and P odd >= 3, "
                          f"got shape {bands.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+    ax = _axes(ax)
     mid = bands.shape[1] // 2
     ax.fill_between(steps, bands[:, 0], bands[:, -1], color=color, alpha=0.25, lw=0)
     for j in range(bands.shape[1]):

@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `import harness` from any rootdir
 
 from harness import find_chromium, launch_browser  # noqa: E402
+from tools.site import build_site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -80,9 +81,6 @@ def artifacts():
 def site(chromium_path):
     """The static book, built now from the stored notebooks (``make html``), so the test sees what the
     command produces today. Set BN_SITE_PREBUILT=1 to test an existing site/ as it is."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import build_site
-
     out = ROOT / "site"
     if os.environ.get("BN_SITE_PREBUILT") != "1" or not (out / "index.html").exists():
         try:

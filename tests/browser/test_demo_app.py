@@ -1,13 +1,8 @@
 """The demo app in a real browser: it loads with no outside request, a slider moves, the figure changes."""
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import demo_app  # noqa: E402
-from harness import Steps, free_port  # noqa: E402
+from harness import Steps, free_port
+from tools.demo import demo_app
 
 
 def test_demo_app_loads_and_the_gamma_slider_changes_the_figure(browser, artifacts):
@@ -31,18 +26,17 @@ def test_demo_app_loads_and_the_gamma_slider_changes_the_figure(browser, artifac
         page.route("**/*", local_only)
         with steps("the dashboard loads and shows the explorer", timeout=240) as step:
             page.goto(f"http://127.0.0.1:{port}/", timeout=step.ms)
-            explorer = page.locator(".bn-explorer").first
-            figure = explorer.locator("img.bn-explorer-figure")
-            figure.wait_for(state="visible", timeout=step.ms)
+            explorer = page.locator(".bn-explorer[data-frame]").first  # drawn by its front end
+            explorer.wait_for(state="visible", timeout=step.ms)
             page.locator("img.bn-training-figure").wait_for(state="visible", timeout=step.ms)
-        readout = explorer.locator(".bn-gamma .widget-readout")
-        before_src, before_value = figure.get_attribute("src"), readout.inner_text()
+        readout = explorer.locator(".bn-gamma .bn-readout")
+        before_frame, before_value = explorer.get_attribute("data-frame"), readout.inner_text()
         with steps("a key press on the gamma slider redraws the figure", timeout=30) as step:
-            explorer.locator(".bn-gamma .noUi-handle").focus()
+            explorer.locator(".bn-gamma input[type=range]").focus()
             start = time.perf_counter()
             page.keyboard.press("ArrowRight")
-            page.wait_for_function("([el, src]) => el.getAttribute('src') !== src",
-                                   arg=[figure.element_handle(), before_src], timeout=step.ms)
+            page.wait_for_function("([el, frame]) => el.dataset.frame !== frame",
+                                   arg=[explorer.element_handle(), before_frame], timeout=step.ms)
             steps.log(f"key press -> new figure: {1e3 * (time.perf_counter() - start):.0f} ms")
         assert readout.inner_text() != before_value  # the slider moved: 1.00 -> 1.05
         page.screenshot(path=str(artifacts / "demo_app.png"))
@@ -62,13 +56,14 @@ def test_presenter_mode_makes_the_controls_and_figures_larger(browser, artifacts
         try:
             demo_app.wait_until_up(process, port, timeout=120)
             page.goto(f"http://127.0.0.1:{port}/", timeout=240_000)
-            figure = page.locator("img.bn-explorer-figure").first
-            figure.wait_for(state="visible", timeout=240_000)
-            readout = page.locator(".bn-explorer .bn-gamma .widget-readout").first
+            explorer = page.locator(".bn-explorer[data-frame]").first
+            explorer.wait_for(state="visible", timeout=240_000)
+            readout = explorer.locator(".bn-gamma .bn-readout")
             sizes[presenter] = {
                 "font": float(readout.evaluate("el => getComputedStyle(el).fontSize").removesuffix("px")),
-                "figure": figure.bounding_box()["width"],
-                "handle": page.locator(".bn-explorer .bn-gamma .noUi-handle").first.bounding_box()["width"],
+                # the explorer redraws its canvases at the larger size (tick labels in px), not a zoomed bitmap
+                "figure": float(explorer.locator("canvas").first.get_attribute("data-font-px")),
+                "handle": explorer.locator(".bn-gamma input[type=range]").bounding_box()["height"],
             }
             if presenter:
                 page.screenshot(path=str(artifacts / "demo_app_presenter.png"))

@@ -1,14 +1,14 @@
 """A chapter's reveal.js deck in a real browser, with every outside request refused: it must still work."""
 import functools
 import http.server
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from tools.slides import build_slides
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -16,8 +16,6 @@ CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 @pytest.fixture(scope="module")
 def served_deck(tmp_path_factory):
     """The first chapter's deck, built as `make slides` builds it, served on 127.0.0.1."""
-    import build_slides
-
     if not CHAPTERS:
         pytest.fail("no chapters in notebooks/")
     out = tmp_path_factory.mktemp("slides")
