@@ -7,6 +7,7 @@ keras = pytest.importorskip("keras")
 
 from bn_lesson.tf import compare  # noqa: E402
 from bn_lesson.models.conv import conv_bn_relu_pool  # noqa: E402
+from bn_lesson.constants import DEFAULT_EPS  # noqa: E402
 
 F32 = dict(rtol=1e-5, atol=1e-5)  # float32 arithmetic inside TensorFlow
 
@@ -22,9 +23,9 @@ def test_compare_implementations_three_outputs_agree_and_match_the_formula(shape
     x = _batch(shape)
     c = shape[-1]
     gamma, beta = np.linspace(0.5, 2.0, c), np.linspace(-1.0, 1.0, c)
-    cmp = compare.compare_implementations(x, gamma, beta, eps=1e-3, axis=axis)
+    cmp = compare.compare_implementations(x, gamma, beta, eps=DEFAULT_EPS, axis=axis)
     x32 = x.astype(np.float32).astype(np.float64)
-    want = gamma * (x32 - x32.mean(axis)) / np.sqrt(x32.var(axis) + 1e-3) + beta
+    want = gamma * (x32 - x32.mean(axis)) / np.sqrt(x32.var(axis) + DEFAULT_EPS) + beta
     np.testing.assert_allclose(cmp.numpy, want, rtol=1e-12, atol=1e-12)
     for y in (cmp.tf_nn, cmp.keras):
         assert y.shape == x.shape
@@ -35,7 +36,7 @@ def test_compare_implementations_three_outputs_agree_and_match_the_formula(shape
 
 
 def test_compare_implementations_passes_eps_to_all_three():
-    x = _batch((8, 3)) * 1e-2  # variances ~1e-4 .. 1e-3: eps=1e-3 changes the output a lot
+    x = _batch((8, 3)) * 1e-2  # variances ~1e-4 .. 1e-3: eps=DEFAULT_EPS changes the output a lot
     big = compare.compare_implementations(x, 1.0, 0.0, eps=1e-1)
     small = compare.compare_implementations(x, 1.0, 0.0, eps=1e-6)
     for y in ("numpy", "tf_nn", "keras"):
@@ -57,7 +58,7 @@ def test_compare_moving_statistics_matches_keras_and_the_closed_form():
     rng = np.random.default_rng(3)
     x = rng.normal(4.0, 2.0, size=(16, 3)).astype(np.float32).astype(np.float64)  # what TF sees
     steps, m = 6, 0.9
-    ms = compare.compare_moving_statistics([x] * steps, momentum=m, eps=1e-3)
+    ms = compare.compare_moving_statistics([x] * steps, momentum=m, eps=DEFAULT_EPS)
     assert ms.ours_mean.shape == ms.keras_var.shape == (steps + 1, 3)
     np.testing.assert_array_equal(ms.ours_mean[0], 0.0)
     np.testing.assert_array_equal(ms.keras_var[0], 1.0)

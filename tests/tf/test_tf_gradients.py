@@ -8,6 +8,7 @@ keras = pytest.importorskip("keras")
 from bn_lesson import BatchNorm  # noqa: E402
 from bn_lesson.tf import gradients  # noqa: E402
 from bn_lesson.gradcheck import rel_error  # noqa: E402
+from bn_lesson.constants import DEFAULT_EPS  # noqa: E402
 
 
 def _batch(shape, seed=0):
@@ -59,7 +60,7 @@ def test_gradient_helpers_reject_bad_input():
 def test_dense_bn_gradients_chain_rule_and_scale_invariance():
     rng = np.random.default_rng(5)
     u, W, dout = rng.normal(size=(16, 5)), rng.normal(size=(5, 3)), rng.normal(size=(16, 3))
-    y, du, dW = gradients.dense_bn_gradients(u, W, dout, eps=1e-3)
+    y, du, dW = gradients.dense_bn_gradients(u, W, dout, eps=DEFAULT_EPS)
     layer = BatchNorm(3)
     y_ref, cache = layer.forward(u @ W, training=True)
     dz, _, _ = layer.backward(dout, cache)
@@ -73,8 +74,8 @@ def test_dense_bn_gradients_chain_rule_and_scale_invariance():
         assert rel_error(du1, dua) < 1e-12
         assert rel_error(dW1, a * dWa) < 1e-12
     # eps breaks it once the scaled variance comes near eps
-    _, du_eps, _ = gradients.dense_bn_gradients(u, W, dout, eps=1e-3)
-    _, du_small, _ = gradients.dense_bn_gradients(u, 0.01 * W, dout, eps=1e-3)
+    _, du_eps, _ = gradients.dense_bn_gradients(u, W, dout, eps=DEFAULT_EPS)
+    _, du_small, _ = gradients.dense_bn_gradients(u, 0.01 * W, dout, eps=DEFAULT_EPS)
     assert rel_error(du_eps, du_small) > 0.1
 
 
@@ -91,7 +92,7 @@ def test_gradients_vs_weight_scale_follows_section_3_3():
     np.testing.assert_allclose(r.dW_plain, r.dW_plain[1], rtol=1e-12)          # independent of a
     _, du, dW = gradients.dense_bn_gradients(u, 10.0 * W, dout, eps=0.0)
     assert r.du_bn[2] == pytest.approx(np.linalg.norm(du)) and r.dW_bn[2] == pytest.approx(np.linalg.norm(dW))
-    with_eps = gradients.gradients_vs_weight_scale(u, W, dout, [0.01, 1.0], eps=1e-3)
+    with_eps = gradients.gradients_vs_weight_scale(u, W, dout, [0.01, 1.0], eps=DEFAULT_EPS)
     assert with_eps.du_bn[0] < 0.9 * with_eps.du_bn[1]  # eps breaks the invariance for small weights
     ax = gradients.plot_gradients_vs_weight_scale(r)
     assert len(ax.lines) == 4 and ax.get_xscale() == "log"
@@ -110,7 +111,7 @@ def test_gradient_helpers_refuse_a_zero_variance_with_eps_0_like_numpy(x):
     for fn in (gradients.tape_bn_gradients, gradients.numerical_bn_gradients):
         with pytest.raises(ValueError, match="eps=0.*(constant|batch of one)"):
             fn(x, 1.0, 0.0, dout, eps=0.0)
-    assert np.isfinite(gradients.tape_bn_gradients(x, 1.0, 0.0, dout, eps=1e-3)[0]).all()  # eps > 0 is fine
+    assert np.isfinite(gradients.tape_bn_gradients(x, 1.0, 0.0, dout, eps=DEFAULT_EPS)[0]).all()  # eps > 0 is fine
     with pytest.raises(ValueError, match="eps=0"):
         gradients.dense_bn_gradients(x, np.eye(x.shape[1]), dout, eps=0.0)
 
