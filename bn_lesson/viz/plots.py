@@ -202,3 +202,39 @@ def plot_percentile_bands(steps, bands, ax=None, color=STAGE_COLORS["input"], la
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_median_and_range(x, values, ax=None, colors=None, logx=False, threshold=None, marker=None):
+    """One quantity measured on several seeds: the median over seeds as a line, min to max as a band.
+
+    Used for test accuracy against training step and against a swept setting (learning rate, initial scale).
+
+    Parameters
+    ----------
+    x : (X,) sequence -- training steps, or the settings of a sweep
+    values : dict {label: (S, X) array} -- one row per seed
+    colors : dict {label: colour}, optional
+    logx : bool -- logarithmic x axis (for sweeps over orders of magnitude)
+    threshold : float or None -- drawn as a dotted black line (a target accuracy, what counts as "trained")
+    marker : str or None -- e.g. "o" to mark the points of a sweep
+
+    Returns
+    -------
+    ax
+    """
+    x = np.asarray(x)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 3.5), layout="constrained")
+    for i, (label, v) in enumerate(values.items()):
+        v = np.atleast_2d(np.asarray(v, dtype=float))
+        if v.shape[1] != x.shape[0]:
+            raise ValueError(f"values[{label!r}] has shape {v.shape}; expected (seeds, {x.shape[0]}), one column per x")
+        color = (colors or {}).get(label, f"C{i}")
+        ax.fill_between(x, v.min(axis=0), v.max(axis=0), color=color, alpha=0.2, lw=0)
+        ax.plot(x, np.median(v, axis=0), color=color, lw=2, marker=marker, label=f"{label} (median, range of {len(v)} seeds)")
+    if threshold is not None:
+        ax.axhline(threshold, color="black", lw=1, ls=":")
+    if logx:
+        ax.set_xscale("log")
+    ax.legend(fontsize="small")
+    return ax

@@ -6,6 +6,7 @@ tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 from bn_lesson import BatchNorm, batch_norm  # noqa: E402
+from bn_lesson.constants import DEFAULT_EPS, DEFAULT_MOMENTUM  # noqa: E402
 
 SHAPES = {"dense (N, D)": ((32, 5), 0), "conv (N, H, W, C)": ((4, 6, 6, 3), (0, 1, 2))}
 TOL = dict(rtol=1e-5, atol=1e-5)  # float32 arithmetic inside TensorFlow
@@ -25,8 +26,8 @@ def test_matches_tf_nn_moments_and_batch_normalization(name):
     gamma = np.linspace(0.5, 2.0, c).astype(np.float32)
     beta = np.linspace(-1.0, 1.0, c).astype(np.float32)
     mean, variance = tf.nn.moments(tf.constant(x), axes=list(np.atleast_1d(axis)))
-    y_tf = tf.nn.batch_normalization(x, mean, variance, offset=beta, scale=gamma, variance_epsilon=1e-3)
-    y, mu, var, _ = batch_norm(x.astype(np.float64), gamma, beta, eps=1e-3, axis=axis)
+    y_tf = tf.nn.batch_normalization(x, mean, variance, offset=beta, scale=gamma, variance_epsilon=DEFAULT_EPS)
+    y, mu, var, _ = batch_norm(x.astype(np.float64), gamma, beta, eps=DEFAULT_EPS, axis=axis)
     np.testing.assert_allclose(mu, mean.numpy(), **TOL)
     np.testing.assert_allclose(var, variance.numpy(), **TOL)
     np.testing.assert_allclose(y, y_tf.numpy(), **TOL)
@@ -37,8 +38,8 @@ def test_matches_keras_layer_in_training_inference_and_moving_statistics(name):
     shape, _ = SHAPES[name]
     c = shape[-1]
     keras.utils.set_random_seed(0)
-    k = keras.layers.BatchNormalization(momentum=0.99, epsilon=1e-3)
-    ours = BatchNorm(c, momentum=0.99, eps=1e-3)
+    k = keras.layers.BatchNormalization(momentum=DEFAULT_MOMENTUM, epsilon=DEFAULT_EPS)
+    ours = BatchNorm(c, momentum=DEFAULT_MOMENTUM, eps=DEFAULT_EPS)
     k.build(shape)
     gamma = np.linspace(0.5, 2.0, c)
     beta = np.linspace(-1.0, 1.0, c)
@@ -67,7 +68,7 @@ def test_backward_matches_gradient_tape():
     xt, g, b = (tf.Variable(v, dtype=tf.float32) for v in (x, ours.gamma, ours.beta))
     with tf.GradientTape() as tape:
         mean, var = tf.nn.moments(xt, axes=[0])
-        loss = tf.reduce_sum(tf.nn.batch_normalization(xt, mean, var, b, g, 1e-3) * dout)
+        loss = tf.reduce_sum(tf.nn.batch_normalization(xt, mean, var, b, g, DEFAULT_EPS) * dout)
     tdx, tdg, tdb = tape.gradient(loss, [xt, g, b])
     np.testing.assert_allclose(dx, tdx.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(dgamma, tdg.numpy(), rtol=1e-4, atol=1e-4)
