@@ -11,6 +11,7 @@ layer norm, or group norm, always between the affine map and its activation (the
 import keras
 
 from .. import _checks
+from ..constants import SHORT_RUN_MOMENTUM
 
 __all__ = ["NORMALIZATIONS", "ACTIVATIONS", "SHORT_RUN_MOMENTUM", "ShiftNoise", "build_mlp", "build_cnn"]
 
@@ -18,10 +19,6 @@ __all__ = ["NORMALIZATIONS", "ACTIVATIONS", "SHORT_RUN_MOMENTUM", "ShiftNoise", 
 NORMALIZATIONS = (None, "batch", "noisy_batch", "layer", "group")
 #: the activations the builders accept
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
-#: BN momentum for the short runs of chapters 08 and 10. Keras' default (``DEFAULT_MOMENTUM``, 0.99) needs
-#: a few hundred steps before the moving statistics that inference uses catch up (chapter 07); with 0.9 they
-#: do within a few dozen, so test accuracies early in a run of 1,000-2,000 steps mean something.
-SHORT_RUN_MOMENTUM = 0.9
 
 
 class ShiftNoise(keras.layers.Layer):

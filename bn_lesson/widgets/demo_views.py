@@ -27,7 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .._checks import check_momentum, check_number, check_positive_int
-from ..constants import DEFAULT_MOMENTUM
+from ..constants import DEFAULT_MOMENTUM, SHORT_RUN_MOMENTUM
 from ..data import digits_shuffled
 from ..inference import moving_average
 from ..layer import BatchNorm
@@ -57,9 +57,7 @@ def view_size(aspect):
 # weights and the same mini-batches, trained with and without batch normalization on scikit-learn's bundled
 # digits (nothing is downloaded), recorded on the 500 test images in inference mode every 50 steps.
 
-#: chapter 08's batch-norm momentum for its short runs (``bn_lesson.tf.models.SHORT_RUN_MOMENTUM``): with
-#: Keras' 0.99 the moving statistics that the test accuracy uses would lag for hundreds of steps
-FIGURE1_MOMENTUM = 0.9
+FIGURE1_MOMENTUM = SHORT_RUN_MOMENTUM   #: chapter 08's batch-norm momentum for its short runs
 #: the target accuracy chapter 08 counts steps to
 TARGET_ACCURACY = 0.9
 
