@@ -15,7 +15,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 include tools/kernel.env
 export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' tools/kernel.env)
 
-.PHONY: lab test test-portable execute clean-venv images demo slides bench html browser
+.PHONY: lab test test-portable seeds execute clean-venv images demo slides bench html browser
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ CHROMIUM_SETUP = if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1
 ## execute: re-run every notebook top to bottom in a fresh kernel, storing outputs and widget state
 execute: $(SETUP)
 	$(BIN)/python -m tools.execute_notebooks notebooks/*.ipynb
+
+## seeds: re-run the chapters' seed studies on other base seeds, nothing saved (SEEDS="1 100", NOTEBOOKS=...)
+SEEDS ?= 1 100
+seeds: $(SETUP)
+	$(BIN)/python -m tools.seed_study --seeds "$(SEEDS)" $(NOTEBOOKS)
 
 ## images: re-draw the course diagrams (images/*.png) from bn_lesson/viz/diagrams.py
 images: $(SETUP)

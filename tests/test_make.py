@@ -15,6 +15,7 @@ COMMANDS = {
     "test": "-m pytest --nbval --nbval-current-env tests notebooks",
     "test-portable": "-m pytest --nbval --nbval-current-env notebooks/02_",
     "execute": "-m tools.execute_notebooks notebooks/",
+    "seeds": "-m tools.seed_study --seeds",
     "html": "-m tools.site.build_site",
     "slides": "-m tools.slides.build_slides",
     "demo": "-m tools.demo.demo_app --port",
@@ -39,7 +40,7 @@ def test_each_target_runs_its_tool(target):
 
 def test_every_make_command_in_the_readme_is_a_target():
     named = set(re.findall(r"`make ([a-z-]+)", (ROOT / "README.md").read_text()))
-    assert {"lab", "test", "test-portable", "html", "demo", "slides", "bench", "execute"} <= named
+    assert {"lab", "test", "test-portable", "html", "demo", "slides", "bench", "execute", "seeds"} <= named
     assert named <= set(COMMANDS) | {"browser", "clean-venv"}, named - set(COMMANDS)
 
 
