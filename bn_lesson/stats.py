@@ -239,9 +239,12 @@ def stage_stats(v):
     """
     mean = v.mean()
     d = v - mean                 # (N,)
-    var = (d * d).mean()
-    skewness = 0.0 if constant_features(v, 0) else (d * d * d).mean() / var ** 1.5
-    return StageStats(float(mean), float(np.sqrt(var)), float(skewness))
+    std = np.sqrt((d * d).mean())
+    if constant_features(v, 0):
+        return StageStats(float(mean), float(std), 0.0)
+    z = d / np.abs(d).max()      # (N,) in [-1, 1]: the same skewness, and cubes of tiny values cannot underflow
+    skewness = (z * z * z).mean() / (z * z).mean() ** 1.5
+    return StageStats(float(mean), float(std), float(skewness))
 
 
 def _check_histogram(a):
