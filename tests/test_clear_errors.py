@@ -43,3 +43,10 @@ CASES = [
 def test_bad_input_gets_an_error_naming_the_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_a_comparison_tensorflow_cannot_compute_in_float32_is_refused_not_reported_as_a_difference():
+    compare = pytest.importorskip("bn_lesson.tf.compare")
+    x = np.random.default_rng(0).normal(size=(8, 3)) * 1e20
+    with pytest.raises(ValueError, match="float32, where their squares"):
+        compare.compare_implementations(x, 1.0, 0.0)

@@ -26,8 +26,16 @@ __all__ = ["Comparison", "compare_implementations", "MovingStatistics", "compare
            "plot_moving_statistics", "conv_bn_relu_pool_model"]
 
 
+FLOAT32_SQUARE_LIMIT = 1e18   # TensorFlow computes in float32: squares above its ~3.4e38 overflow
+
+
 def _check_compare(a):
-    x = a["x"] = _checks.check_batch(a["x"]).astype(np.float32).astype(np.float64)
+    x = _checks.check_batch(a["x"])
+    largest = float(np.abs(x).max())
+    if largest > FLOAT32_SQUARE_LIMIT:
+        raise ValueError(f"x has values up to {largest:.3g}: TensorFlow computes in float32, where their squares "
+                         f"(for the variance) overflow above ~1.8e19; rescale x before comparing")
+    x = a["x"] = x.astype(np.float32).astype(np.float64)
     axes = a["axis"] = _checks.check_axes(a["axis"], x.ndim)
     if len(axes) != x.ndim - 1:
         raise ValueError(f"axis={axes!r} keeps {x.ndim - len(axes)} axes of a {x.ndim}-d input; Keras' layer keeps "
