@@ -6,6 +6,7 @@ import pytest
 
 training = pytest.importorskip("bn_lesson.tf.training")
 from bn_lesson.tf.models import build_cnn, build_mlp  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 
 def split(seed, n=40, d=6):
@@ -188,3 +189,19 @@ def test_plot_median_and_range_draws_the_median_and_a_band_per_label():
     assert len(ax.collections) == 2 and ax.get_xscale() == "log" and ax.lines[-1].get_ydata()[0] == 0.8
     with pytest.raises(ValueError, match="one column per x"):
         plot_median_and_range(x, {"a": np.ones((3, 2))})
+
+
+def test_sgd_step_is_the_step_the_trainer_takes(data):
+    """``sgd_step`` on its own, from seed 3's weights on its first mini-batch, gives the trainer's first loss."""
+    trainer = training.SGDTrainer(mlp("batch"), data[:1], SEEDS[:1])
+    rec = trainer.run(1, 0.5, batch_size=4, record_every=1)
+    net = trainer._net
+    model = build_mlp("batch", hidden=(8, 5), n_inputs=6, seed=SEEDS[0])
+    rows = training._batch_order(SEEDS[0], 30, 1, 4)[0]
+    x, y = data[0][0][rows], data[0][1][rows]
+    weights = [tf.constant(v.numpy()) for v in model.trainable_variables]
+    state = [tf.constant(v.numpy()) for v in model.non_trainable_variables]
+    new, _, loss, z = training.sgd_step(net, weights, state, tf.constant(x), tf.constant(y), 0.5)
+    np.testing.assert_allclose(float(loss), rec.loss[0, 0], rtol=1e-5)
+    assert z.shape == (4, 5) and all(w.shape == v.shape for w, v in zip(new, weights))
+    assert not np.allclose(new[0].numpy(), weights[0].numpy())   # the step moved the weights
