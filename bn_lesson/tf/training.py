@@ -80,6 +80,7 @@ class SGDTrainer:
         jit = _checks.check_bool(jit_compile, "jit_compile")
         self._train_chunk = tf.function(self._chunk, jit_compile=jit)
         self._evaluate = tf.function(self._test_outputs, jit_compile=jit)
+        self._count_train = tf.function(self._train_right)   # one evaluation: not worth an XLA compilation
 
     # --- the math: one SGD step of one copy, mapped over the seed axis ------------------------------
 
@@ -105,16 +106,30 @@ class SGDTrainer:
             v.assign(value)
         return losses.stack(), means.stack()                          # (k, S), (k, S, U)
 
+    def _inference(self, x):
+        """Every copy's outputs in inference mode on its own x (S, N, ...): logits (S, N, 10), probed input."""
+        def one(copy):
+            weights, state, xs = copy
+            return self._net.stateless_call(weights, state, xs, training=False)[0]
+        return tf.vectorized_map(one, ([v.read_value() for v in self._weights],
+                                       [v.read_value() for v in self._state], x), warn=False)
+
     def _test_outputs(self):
         """Inference mode: every copy's count of right test answers (S,) and probed units' percentiles (S, U, 3)."""
-        def one(copy):
-            weights, state, x = copy
-            return self._net.stateless_call(weights, state, x, training=False)[0]
-        logits, z = tf.vectorized_map(one, ([v.read_value() for v in self._weights],
-                                            [v.read_value() for v in self._state], self._x_test), warn=False)
-        right = tf.cast(tf.argmax(logits, axis=-1, output_type=tf.int32) == self._y_test, tf.int32)   # (S, N_test)
+        logits, z = self._inference(self._x_test)
         z = tf.sort(tf.reshape(z, [z.shape[0], z.shape[1], -1]), axis=1)                                # (S, N_test, U)
-        return tf.reduce_sum(right, axis=1), tf.stack([_percentile(z, q) for q in PERCENTILES], axis=-1)
+        return _count_right(logits, self._y_test), tf.stack([_percentile(z, q) for q in PERCENTILES], axis=-1)
+
+    def _train_right(self):
+        """Inference mode: every copy's count of right answers on its own training set (S,)."""
+        return _count_right(self._inference(self._x_train)[0], self._y_train)
+
+    def train_accuracy(self):
+        """Every copy's share of its own training set classified right, in inference mode, with the weights
+        the last ``run`` ended with: (S,) float64. Beside that run's test accuracy it gives the train/test gap."""
+        with _quiet_vectorizer():
+            right = self._count_train()
+        return right.numpy() / self._y_train.shape[1]
 
     # --- runs --------------------------------------------------------------------------------------
 
@@ -208,6 +223,11 @@ def sgd_step(net, weights, state, x, y, learning_rate):
     grads = tape.gradient(loss, weights)                                            # dL/dw for every w
     weights = [w - learning_rate * g for w, g in zip(weights, grads)]
     return weights, state, loss, z
+
+
+def _count_right(logits, labels):
+    """(S, N, classes) logits and (S, N) labels -> (S,) count of right answers per copy."""
+    return tf.reduce_sum(tf.cast(tf.argmax(logits, axis=-1, output_type=tf.int32) == labels, tf.int32), axis=1)
 
 
 def _percentile(z_sorted, q):

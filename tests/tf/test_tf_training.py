@@ -39,7 +39,8 @@ def test_record_has_a_seed_axis(data):
     assert (np.diff(rec.percentiles, axis=-1) >= 0).all()  # 15th <= 50th <= 85th
 
 
-@pytest.mark.parametrize("normalization, jit", [(None, False), ("batch", True), ("noisy_batch", False), ("group", False)])
+@pytest.mark.parametrize("normalization, jit", [(None, False), ("batch", True), ("noisy_batch", False), ("group", False),
+                                                    ("batch_renorm", False)])
 def test_copies_trained_together_equal_runs_trained_alone(data, normalization, jit):
     """The seed axis changes nothing but speed: copy i is the run of seed i on its own."""
     build = mlp(normalization, hidden=(10, 10))
@@ -205,3 +206,15 @@ def test_sgd_step_is_the_step_the_trainer_takes(data):
     np.testing.assert_allclose(float(loss), rec.loss[0, 0], rtol=1e-5)
     assert z.shape == (4, 5) and all(w.shape == v.shape for w, v in zip(new, weights))
     assert not np.allclose(new[0].numpy(), weights[0].numpy())   # the step moved the weights
+
+
+def test_train_accuracy_is_each_copys_own_training_set(data):
+    trainer = training.SGDTrainer(mlp(None), data, SEEDS)
+    trainer.run(20, 0.5, batch_size=5, record_every=10)
+    acc = trainer.train_accuracy()
+    assert acc.shape == (3,) and acc.dtype == np.float64
+    for i in range(len(SEEDS)):    # the same number from the copy's own weights, by Keras directly
+        for v, stacked in zip(trainer._net.trainable_variables, trainer._weights):
+            v.assign(stacked[i])
+        logits = trainer.model(data[i][0], training=False).numpy()   # the same layers as the trainer's net
+        assert acc[i] == pytest.approx((logits.argmax(axis=1) == data[i][1]).mean())
