@@ -16,7 +16,9 @@ from ..constants import SHORT_RUN_MOMENTUM
 __all__ = ["NORMALIZATIONS", "ACTIVATIONS", "SHORT_RUN_MOMENTUM", "ShiftNoise", "build_mlp", "build_cnn"]
 
 #: the ``normalization`` choices of ``build_mlp`` and ``build_cnn``
-NORMALIZATIONS = (None, "batch", "noisy_batch", "layer", "group")
+NORMALIZATIONS = (None, "batch", "noisy_batch", "batch_renorm", "layer", "group")
+#: Batch Renormalization's limits on its corrections r and d: the final values of Ioffe (2017), section 4
+RENORM_CLIPPING = {"rmin": 1 / 3, "rmax": 3.0, "dmax": 5.0}
 #: the activations the builders accept
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
@@ -70,8 +72,10 @@ def _normalization_layers(kind, i, image, bn_momentum, groups, seed):
     """The layers that go between block ``i``'s affine map and its activation."""
     if kind is None:
         return []
-    if kind in ("batch", "noisy_batch"):
-        layers = [keras.layers.BatchNormalization(momentum=bn_momentum, name=f"bn{i}")]
+    if kind in ("batch", "noisy_batch", "batch_renorm"):   # renorm: Ioffe (2017), Batch Renormalization
+        renorm = dict(renorm=True, renorm_momentum=bn_momentum, renorm_clipping=RENORM_CLIPPING)
+        layers = [keras.layers.BatchNormalization(momentum=bn_momentum, name=f"bn{i}",
+                                                  **(renorm if kind == "batch_renorm" else {}))]
         if kind == "noisy_batch":
             layers.append(ShiftNoise(seed=seed + 100 + i, name=f"noise{i}"))
         return layers
@@ -110,9 +114,10 @@ def build_mlp(normalization=None, hidden=(100, 100, 100), activation="sigmoid", 
 
     Parameters
     ----------
-    normalization : None, "batch", "noisy_batch", "layer" or "group"
+    normalization : None, "batch", "noisy_batch", "batch_renorm", "layer" or "group"
         What goes between each affine map and its activation: nothing, ``BatchNormalization``,
-        BN followed by ``ShiftNoise``, ``LayerNormalization`` (over the units of each example) or
+        BN followed by ``ShiftNoise``, Batch Renormalization (``BatchNormalization(renorm=True)``),
+        ``LayerNormalization`` (over the units of each example) or
         ``GroupNormalization(groups)``.
     hidden : sequence of int -- units per hidden layer (the paper's Figure 1: three of 100)
     activation : "sigmoid", "tanh" or "relu"
@@ -140,7 +145,7 @@ def build_mlp(normalization=None, hidden=(100, 100, 100), activation="sigmoid", 
         normalization, activation, hidden, init_std, bn_momentum, groups, seed)
     n_inputs = _checks.check_positive_int(n_inputs, "n_inputs")
     n_classes = _checks.check_positive_int(n_classes, "n_classes")
-    use_bias = normalization not in ("batch", "noisy_batch")
+    use_bias = normalization not in ("batch", "noisy_batch", "batch_renorm")
     layers = [keras.Input(shape=(n_inputs,))]
     for i, units in enumerate(hidden, start=1):
         layers.append(keras.layers.Dense(units, use_bias=use_bias, kernel_initializer=_initializer(init_std, seed + i),
@@ -170,7 +175,7 @@ def build_cnn(normalization=None, filters=(16, 32), activation="relu", input_sha
         raise ValueError(f"input_shape must be (H, W, C) of positive ints, got {input_shape!r}")
     input_shape = tuple(_checks.check_positive_int(n, "input_shape[i]") for n in input_shape)
     n_classes = _checks.check_positive_int(n_classes, "n_classes")
-    use_bias = normalization not in ("batch", "noisy_batch")
+    use_bias = normalization not in ("batch", "noisy_batch", "batch_renorm")
     layers = [keras.Input(shape=input_shape)]
     for i, f in enumerate(filters, start=1):
         layers.append(keras.layers.Conv2D(f, 3, padding="same", use_bias=use_bias,

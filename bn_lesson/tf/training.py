@@ -3,8 +3,9 @@
 A training claim is a study over seeds, not one run. ``SGDTrainer`` trains S independent copies of one
 Keras network -- copy i starts from the weights ``build(seed=seeds[i])``, sees the data split it is given
 and shuffles its own mini-batches -- in one compiled TensorFlow graph: the copies' weights are stacked on a
-leading seed axis and one SGD step of every copy is ``tf.vectorized_map`` over that axis, so S copies share
-one compilation and each step is a few batched matrix products instead of S small ones.
+leading seed axis and one SGD step of every copy (``sgd_step``, a ``tf.GradientTape`` step) is
+``tf.vectorized_map`` over that axis, so S copies share one compilation and each step is a few batched
+matrix products instead of S small ones.
 
 ``steps_to_reach``, ``final_accuracy``, ``largest_that_trains`` and ``step_to_step_shift`` turn a record
 into one number per seed; ``median_and_range`` prints such numbers the way the chapters quote them.
@@ -19,8 +20,8 @@ import keras
 
 from .. import _checks
 
-__all__ = ["TrainingRecord", "SGDTrainer", "first_steps", "steps_to_reach", "final_accuracy", "largest_that_trains",
-           "step_to_step_shift", "median_and_range"]
+__all__ = ["TrainingRecord", "SGDTrainer", "sgd_step", "first_steps", "steps_to_reach", "final_accuracy",
+           "largest_that_trains", "step_to_step_shift", "median_and_range"]
 
 PERCENTILES = (15, 50, 85)   # the paper's Figure 1 (b, c)
 
@@ -79,18 +80,14 @@ class SGDTrainer:
         jit = _checks.check_bool(jit_compile, "jit_compile")
         self._train_chunk = tf.function(self._chunk, jit_compile=jit)
         self._evaluate = tf.function(self._test_outputs, jit_compile=jit)
+        self._count_train = tf.function(self._train_right)   # one evaluation: not worth an XLA compilation
 
     # --- the math: one SGD step of one copy, mapped over the seed axis ------------------------------
 
     def _copy_step(self, copy):
         """One SGD step of one copy: its weights, BN state, mini-batch (B, ...) and labels (B,)."""
         weights, state, xb, yb = copy
-        with tf.GradientTape() as tape:
-            tape.watch(weights)
-            (logits, z), state = self._net.stateless_call(weights, state, xb, training=True)
-            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(yb, logits))
-        grads = tape.gradient(loss, weights)
-        weights = [w - self._lr * g for w, g in zip(weights, grads)]            # plain SGD
+        weights, state, loss, z = sgd_step(self._net, weights, state, xb, yb, self._lr)
         z_mean = tf.reduce_mean(tf.reshape(z, [tf.shape(z)[0], -1]), axis=0)   # (U,)
         return weights, state, loss, z_mean
 
@@ -109,16 +106,30 @@ class SGDTrainer:
             v.assign(value)
         return losses.stack(), means.stack()                          # (k, S), (k, S, U)
 
+    def _inference(self, x):
+        """Every copy's outputs in inference mode on its own x (S, N, ...): logits (S, N, 10), probed input."""
+        def one(copy):
+            weights, state, xs = copy
+            return self._net.stateless_call(weights, state, xs, training=False)[0]
+        return tf.vectorized_map(one, ([v.read_value() for v in self._weights],
+                                       [v.read_value() for v in self._state], x), warn=False)
+
     def _test_outputs(self):
         """Inference mode: every copy's count of right test answers (S,) and probed units' percentiles (S, U, 3)."""
-        def one(copy):
-            weights, state, x = copy
-            return self._net.stateless_call(weights, state, x, training=False)[0]
-        logits, z = tf.vectorized_map(one, ([v.read_value() for v in self._weights],
-                                            [v.read_value() for v in self._state], self._x_test), warn=False)
-        right = tf.cast(tf.argmax(logits, axis=-1, output_type=tf.int32) == self._y_test, tf.int32)   # (S, N_test)
+        logits, z = self._inference(self._x_test)
         z = tf.sort(tf.reshape(z, [z.shape[0], z.shape[1], -1]), axis=1)                                # (S, N_test, U)
-        return tf.reduce_sum(right, axis=1), tf.stack([_percentile(z, q) for q in PERCENTILES], axis=-1)
+        return _count_right(logits, self._y_test), tf.stack([_percentile(z, q) for q in PERCENTILES], axis=-1)
+
+    def _train_right(self):
+        """Inference mode: every copy's count of right answers on its own training set (S,)."""
+        return _count_right(self._inference(self._x_train)[0], self._y_train)
+
+    def train_accuracy(self):
+        """Every copy's share of its own training set classified right, in inference mode, with the weights
+        the last ``run`` ended with: (S,) float64. Beside that run's test accuracy it gives the train/test gap."""
+        with _quiet_vectorizer():
+            right = self._count_train()
+        return right.numpy() / self._y_train.shape[1]
 
     # --- runs --------------------------------------------------------------------------------------
 
@@ -196,6 +207,27 @@ class SGDTrainer:
         if not isinstance(probe, str) or probe not in [layer.name for layer in self.model.layers]:
             raise ValueError(f"probe must name a layer of the model, got {probe!r}")
         return probe
+
+
+def sgd_step(net, weights, state, x, y, learning_rate):
+    """One plain SGD step, ``w <- w - learning_rate * dL/dw``: the step ``SGDTrainer`` takes for every copy.
+
+    ``net`` maps a batch x (B, ...) to (logits (B, 10), probed input); ``weights`` and ``state`` are its
+    trainable and non-trainable values (BN's moving statistics), passed in and returned, never stored.
+    Returns the new weights, the new state, the mini-batch loss and the probed input.
+    """
+    with tf.GradientTape() as tape:
+        tape.watch(weights)
+        (logits, z), state = net.stateless_call(weights, state, x, training=True)   # BN: batch statistics
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, logits))
+    grads = tape.gradient(loss, weights)                                            # dL/dw for every w
+    weights = [w - learning_rate * g for w, g in zip(weights, grads)]
+    return weights, state, loss, z
+
+
+def _count_right(logits, labels):
+    """(S, N, classes) logits and (S, N) labels -> (S,) count of right answers per copy."""
+    return tf.reduce_sum(tf.cast(tf.argmax(logits, axis=-1, output_type=tf.int32) == labels, tf.int32), axis=1)
 
 
 def _percentile(z_sorted, q):

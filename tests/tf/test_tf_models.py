@@ -11,14 +11,17 @@ def kinds(model):
 
 @pytest.mark.parametrize("normalization, middle", [
     (None, []), ("batch", ["BatchNormalization"]), ("noisy_batch", ["BatchNormalization", "ShiftNoise"]),
-    ("layer", ["LayerNormalization"]), ("group", ["GroupNormalization"]),
+    ("batch_renorm", ["BatchNormalization"]), ("layer", ["LayerNormalization"]), ("group", ["GroupNormalization"]),
 ])
 def test_mlp_blocks_are_affine_then_normalization_then_activation(normalization, middle):
     model = models.build_mlp(normalization, hidden=(10, 10))
     block = ["Dense"] + middle + ["Activation"]
     assert kinds(model) == block * 2 + ["Dense"]
     dense = [layer for layer in model.layers if layer.name.startswith("dense")]
-    assert all(layer.use_bias == (normalization not in ("batch", "noisy_batch")) for layer in dense)  # BN cancels a bias
+    bn_kinds = ("batch", "noisy_batch", "batch_renorm")
+    assert all(layer.use_bias == (normalization not in bn_kinds) for layer in dense)  # BN cancels a bias
+    if normalization in bn_kinds:
+        assert model.get_layer("bn1").renorm == (normalization == "batch_renorm")
     assert model.get_layer("sigmoid2").activation.__name__ == "sigmoid"
     assert model.output_shape == (None, 10)
 
@@ -63,3 +66,9 @@ def test_shift_noise_draws_scale_and_shift_from_the_stated_ranges():
     assert 0.5 <= s.min() and s.max() <= 2.0 and s.std() > 0.2
     with pytest.raises(ValueError, match="scale_range"):
         models.ShiftNoise(scale_range=(2.0, 1.0))
+
+
+def test_batch_renorm_uses_the_papers_final_clipping():
+    bn = models.build_mlp("batch_renorm", hidden=(4,)).get_layer("bn1")
+    assert bn.renorm and bn.renorm_clipping == models.RENORM_CLIPPING
+    assert bn.renorm_momentum == bn.momentum

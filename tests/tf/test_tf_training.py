@@ -6,6 +6,7 @@ import pytest
 
 training = pytest.importorskip("bn_lesson.tf.training")
 from bn_lesson.tf.models import build_cnn, build_mlp  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 
 def split(seed, n=40, d=6):
@@ -38,7 +39,8 @@ def test_record_has_a_seed_axis(data):
     assert (np.diff(rec.percentiles, axis=-1) >= 0).all()  # 15th <= 50th <= 85th
 
 
-@pytest.mark.parametrize("normalization, jit", [(None, False), ("batch", True), ("noisy_batch", False), ("group", False)])
+@pytest.mark.parametrize("normalization, jit", [(None, False), ("batch", True), ("noisy_batch", False), ("group", False),
+                                                    ("batch_renorm", False)])
 def test_copies_trained_together_equal_runs_trained_alone(data, normalization, jit):
     """The seed axis changes nothing but speed: copy i is the run of seed i on its own."""
     build = mlp(normalization, hidden=(10, 10))
@@ -188,3 +190,31 @@ def test_plot_median_and_range_draws_the_median_and_a_band_per_label():
     assert len(ax.collections) == 2 and ax.get_xscale() == "log" and ax.lines[-1].get_ydata()[0] == 0.8
     with pytest.raises(ValueError, match="one column per x"):
         plot_median_and_range(x, {"a": np.ones((3, 2))})
+
+
+def test_sgd_step_is_the_step_the_trainer_takes(data):
+    """``sgd_step`` on its own, from seed 3's weights on its first mini-batch, gives the trainer's first loss."""
+    trainer = training.SGDTrainer(mlp("batch"), data[:1], SEEDS[:1])
+    rec = trainer.run(1, 0.5, batch_size=4, record_every=1)
+    net = trainer._net
+    model = build_mlp("batch", hidden=(8, 5), n_inputs=6, seed=SEEDS[0])
+    rows = training._batch_order(SEEDS[0], 30, 1, 4)[0]
+    x, y = data[0][0][rows], data[0][1][rows]
+    weights = [tf.constant(v.numpy()) for v in model.trainable_variables]
+    state = [tf.constant(v.numpy()) for v in model.non_trainable_variables]
+    new, _, loss, z = training.sgd_step(net, weights, state, tf.constant(x), tf.constant(y), 0.5)
+    np.testing.assert_allclose(float(loss), rec.loss[0, 0], rtol=1e-5)
+    assert z.shape == (4, 5) and all(w.shape == v.shape for w, v in zip(new, weights))
+    assert not np.allclose(new[0].numpy(), weights[0].numpy())   # the step moved the weights
+
+
+def test_train_accuracy_is_each_copys_own_training_set(data):
+    trainer = training.SGDTrainer(mlp(None), data, SEEDS)
+    trainer.run(20, 0.5, batch_size=5, record_every=10)
+    acc = trainer.train_accuracy()
+    assert acc.shape == (3,) and acc.dtype == np.float64
+    for i in range(len(SEEDS)):    # the same number from the copy's own weights, by Keras directly
+        for v, stacked in zip(trainer._net.trainable_variables, trainer._weights):
+            v.assign(stacked[i])
+        logits = trainer.model(data[i][0], training=False).numpy()   # the same layers as the trainer's net
+        assert acc[i] == pytest.approx((logits.argmax(axis=1) == data[i][1]).mean())
