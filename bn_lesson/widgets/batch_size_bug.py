@@ -8,12 +8,11 @@ own trained network); a control move only reads them and redraws the marker.
 """
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from .._checks import check_positive_int
 from ..models.mlp import accuracy_in_batches
 from ..viz.batch_size_plots import BatchSizeArtists
-from ._render import Blitter, encode_png
+from ._picture import Picture
 
 #: the test batch sizes the slider offers (those below the test set's size, and the whole test set)
 TEST_BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
@@ -57,12 +56,9 @@ class BatchSizeBug(widgets.VBox):
         self.training = widgets.ToggleButtons(options=[("training=True (bug)", True),
                                                        ("training=False", False)],
                                               value=training, style={"button_width": "auto"})
-        self.figure = Figure(figsize=(7.5, 3.4), dpi=80, layout="constrained")
-        self._artists = BatchSizeArtists(self.figure.subplots(), self.sizes, self.accuracy)
-        self._blitter = Blitter(self.figure, self._artists.animated())
-        width, height = self._blitter.size()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
-        self.image.add_class("bn-batch-size-figure")
+        self.picture = Picture(lambda fig: BatchSizeArtists(fig.subplots(), self.sizes, self.accuracy), (7.5, 3.4),
+                               "bn-batch-size-figure")
+        self._artists, self.image = self.picture.artists, self.picture.image
         super().__init__(children=[widgets.HBox([self.batch_size, self.training]), self.image])
         self.add_class("bn-batch-size-bug")
         self.update()
@@ -74,8 +70,7 @@ class BatchSizeBug(widgets.VBox):
         size, training = int(self.batch_size.value), bool(self.training.value)
         self.last = (size, training, float(self.accuracy[training][self.sizes.index(size)]))
         self._artists.set(size, training)
-        self._blitter.render()
-        self.image.value = encode_png(self._blitter.image())
+        self.picture.show()
         return self.last
 
 

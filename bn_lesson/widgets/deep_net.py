@@ -5,11 +5,10 @@ through once, and redraws the overlaid per-layer histograms and the per-layer sp
 (``bn_lesson.viz.deep_net_plots.DeepNetArtists``, blitted over a background drawn once per activation).
 """
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 
 from ..models.probe import deep_net_probe
 from ..viz.deep_net_plots import MAX_DEPTH, DeepNetArtists
-from ._render import Blitter, encode_png
+from ._picture import Picture
 
 #: the init scales the slider offers (s in W ~ N(0, (s / sqrt(fan_in))²))
 INIT_SCALES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
@@ -37,12 +36,8 @@ class DeepNetView(widgets.VBox):
         self.activation = widgets.ToggleButtons(options=["sigmoid", "tanh", "relu"], value=activation,
                                                 style={"button_width": "auto"})
         self.batch_norm = widgets.Checkbox(value=batch_norm, description="batch norm before each activation")
-        self.figure = Figure(figsize=(11, 3.4), dpi=80, layout="constrained")
-        self._artists = DeepNetArtists(*self.figure.subplots(1, 2))
-        self._blitter = Blitter(self.figure, self._artists.animated())
-        width, height = self._blitter.size()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
-        self.image.add_class("bn-deep-figure")
+        self.picture = Picture(lambda fig: DeepNetArtists(*fig.subplots(1, 2)), (11, 3.4), "bn-deep-figure")
+        self._artists, self.image = self.picture.artists, self.picture.image
         super().__init__(children=[widgets.HBox([self.init_scale, self.depth]),
                                    widgets.HBox([self.activation, self.batch_norm]), self.image])
         self.add_class("bn-deep-net")
@@ -57,8 +52,7 @@ class DeepNetView(widgets.VBox):
         self._artists.set(self.last, f"{act}, init scale {scale:g}, {'with' if bn else 'without'} BN: "
                                      f"last layer's spread {self.last.stats.example_std[-1]:.2g}, "
                                      f"saturated {self.last.stats.saturated[-1]:.0%}")
-        self._blitter.render(frame=act)
-        self.image.value = encode_png(self._blitter.image())
+        self.picture.show(frame=act)
         return self.last
 
 

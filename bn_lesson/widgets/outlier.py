@@ -5,11 +5,10 @@ A slider sets the factor the outlier is multiplied by (a typo with an extra zero
 draws them, updated in place and blitted over a background drawn once.
 """
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 
 from ..stats import outlier_effect
 from ..viz.outlier_plots import OutlierArtists
-from ._render import Blitter, encode_png
+from ._picture import Picture
 
 
 class OutlierView(widgets.VBox):
@@ -29,12 +28,8 @@ class OutlierView(widgets.VBox):
         self.factor = widgets.FloatSlider(value=factor, min=0.1, max=20.0, step=0.1, description="× factor",
                                           continuous_update=True, readout_format=".1f")
         self.factor.add_class("bn-outlier-factor")
-        self.figure = Figure(figsize=(10, 3), dpi=80, layout="constrained")
-        self._artists = OutlierArtists(*self.figure.subplots(1, 2))
-        self._blitter = Blitter(self.figure, self._artists.animated())
-        width, height = self._blitter.size()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
-        self.image.add_class("bn-outlier-figure")
+        self.picture = Picture(lambda fig: OutlierArtists(*fig.subplots(1, 2)), (10, 3), "bn-outlier-figure")
+        self._artists, self.image = self.picture.artists, self.picture.image
         super().__init__(children=[self.factor, self.image])
         self.add_class("bn-outlier")
         self.update()
@@ -44,8 +39,7 @@ class OutlierView(widgets.VBox):
         """Recompute at the slider's factor, update the artists, render; returns the ``OutlierEffect``."""
         self.last = outlier_effect(self.values, self.index, float(self.factor.value))
         self._artists.set(self.last, self.index)
-        self._blitter.render()
-        self.image.value = encode_png(self._blitter.image())
+        self.picture.show()
         return self.last
 
 
