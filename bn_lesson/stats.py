@@ -17,6 +17,7 @@ import numpy as np
 from ._checks import (check_batch, check_choice, check_number, check_positive_int, constant_features,
                       validated)
 from .activations import ACTIVATIONS, saturated_fraction
+from .norm_axes import shared_statistics_mask
 
 
 # -- a deep network, layer by layer -------------------------------------------------------------------
@@ -368,3 +369,32 @@ def outlier_effect(values, index, factor):
     squeeze = [np.ptp(clean[others]) / np.ptp(spoiled_[others])
                for clean, spoiled_ in zip(scaled["clean"], scaled["spoiled"])]
     return OutlierEffect(float(factor), *scaled["spoiled"], *(float(s) for s in squeeze))
+
+
+# -- which values share one statistic (chapter 05's cube) ------------------------------------------------
+
+class PooledStatistic(NamedTuple):
+    """The mean and variance that one cell of an (N, H, W, C) batch is normalized with."""
+
+    mean: float
+    var: float      #: biased (1/count), as batch norm uses it
+    count: int      #: how many values were pooled
+
+
+def pooled_statistic(x, kind, example=0, channel=0, groups=1):
+    """Mean and variance over the cells ``shared_statistics_mask`` marks for cell (example, ., ., channel).
+
+    Parameters
+    ----------
+    x : (N, H, W, C) ndarray
+    kind, example, channel, groups : as ``bn_lesson.norm_axes.shared_statistics_mask`` takes them
+
+    Returns
+    -------
+    PooledStatistic -- for batch norm, ``batch_norm(x, axis=(0, 1, 2))``'s mu and var of that channel
+    """
+    x = check_batch(x, "x")
+    if x.ndim != 4:
+        raise ValueError(f"x must be (N, H, W, C), got shape {x.shape}")
+    pooled = x[shared_statistics_mask(kind, x.shape, example, channel, groups)]   # (count,)
+    return PooledStatistic(float(pooled.mean()), float(pooled.var()), int(pooled.size))

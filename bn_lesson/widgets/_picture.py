@@ -23,6 +23,10 @@ class Picture:
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
         self.image.add_class(css_class)
 
+    def has(self, frame):
+        """Whether ``frame``'s background is drawn and kept already (showing it again draws nothing)."""
+        return frame in self._blitter._backgrounds
+
     def show(self, frame=None):
         """Blit the changed artists over the frame's background and put the PNG into ``image``."""
         self._blitter.render(frame)
