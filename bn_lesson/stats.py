@@ -398,3 +398,50 @@ def pooled_statistic(x, kind, example=0, channel=0, groups=1):
         raise ValueError(f"x must be (N, H, W, C), got shape {x.shape}")
     pooled = x[shared_statistics_mask(kind, x.shape, example, channel, groups)]   # (count,)
     return PooledStatistic(float(pooled.mean()), float(pooled.var()), int(pooled.size))
+
+
+# -- gamma and beta: how nonlinear, how saturated (chapter 04) --------------------------------------------
+
+class FitSaturationMap(NamedTuple):
+    """``linear_fit_r2`` and ``saturated_fraction`` of activation(gamma * x_hat + beta) over a grid."""
+
+    gammas: np.ndarray     #: (G,)
+    betas: np.ndarray      #: (B,)
+    r2: np.ndarray         #: (B, G) R² of the best straight line through the activation's outputs
+    saturated: np.ndarray  #: (B, G) share of gamma * x_hat + beta in the activation's flat region
+
+
+def _check_map(a):
+    a["x_hat"] = check_batch(a["x_hat"], "x_hat").ravel()
+    if constant_features(a["x_hat"], 0):
+        raise ValueError("x_hat has no spread (all values equal)")
+    for name in ("gammas", "betas"):
+        a[name] = check_batch(a[name], name).ravel()
+    if (a["gammas"] <= 0).any():
+        raise ValueError("gammas must all be > 0")
+    a["activation"] = check_choice(a["activation"], "activation", ACTIVATIONS)
+    return a
+
+
+@validated(_check_map)
+def fit_saturation_map(x_hat, gammas, betas, activation="sigmoid"):
+    """How linear and how saturated the activation is on gamma * x_hat + beta, at every (gamma, beta).
+
+    Parameters
+    ----------
+    x_hat : (N,) ndarray -- a normalized batch (not all equal)
+    gammas : (G,) ndarray of values > 0; betas : (B,) ndarray
+    activation : a name in ``bn_lesson.activations.ACTIVATIONS``
+
+    Returns
+    -------
+    FitSaturationMap -- rows are betas, columns gammas (as an image with beta up and gamma across)
+    """
+    r2 = np.empty((len(betas), len(gammas)))                          # (B, G)
+    saturated = np.empty_like(r2)
+    for i, beta in enumerate(betas):
+        for j, gamma in enumerate(gammas):
+            z = gamma * x_hat + beta                                   # (N,)
+            r2[i, j] = linear_fit_r2.math(z, activation)
+            saturated[i, j] = saturated_fraction(z, activation)
+    return FitSaturationMap(gammas, betas, r2, saturated)
