@@ -17,7 +17,6 @@ import numpy as np
 from ._checks import (check_batch, check_choice, check_number, check_positive_int, constant_features,
                       validated)
 from .activations import ACTIVATIONS, saturated_fraction
-from .norm_axes import shared_statistics_mask
 
 
 # -- a deep network, layer by layer -------------------------------------------------------------------
@@ -311,93 +310,6 @@ def linear_fit_r2(z, activation="sigmoid"):
         return 1.0  # the output is constant: a flat line fits it exactly
     dz, dout = z - z.mean(), out - out.mean()    # (N,)
     return float((dz @ dout) ** 2 / ((dz @ dz) * (dout @ dout)))
-
-
-# -- one outlier, two scalers (chapter 01) ------------------------------------------------------------------
-
-class OutlierEffect(NamedTuple):
-    """What one outlier does to min-max scaling and to the Z-score of one feature."""
-
-    factor: float            #: the outlier is ``values[index] * factor``
-    min_max: np.ndarray      #: (N,) min-max scaled values, the outlier included
-    zscore: np.ndarray       #: (N,) z-scored values, the outlier included
-    min_max_squeeze: float   #: the other N - 1 values' span without the outlier / with it (min-max)
-    zscore_squeeze: float    #: the same for the Z-score
-
-
-def _check_outlier(a):
-    v = a["values"] = check_batch(a["values"], "values")
-    if v.ndim != 1 or v.size < 3:
-        raise ValueError(f"values must be (N,) with N >= 3, got shape {v.shape}")
-    if not isinstance(a["index"], (int, np.integer)) or isinstance(a["index"], bool):
-        raise TypeError(f"index must be an int, got {type(a['index']).__name__}")
-    if not -v.size <= a["index"] < v.size:
-        raise ValueError(f"index must be in [-{v.size}, {v.size}), got {a['index']}")
-    a["factor"] = check_number(a["factor"], "factor", low=0.0, low_open=True)
-    others = np.delete(v, a["index"])
-    if constant_features(others, 0):
-        raise ValueError("values other than the outlier must not all be equal: they have no span to squeeze")
-    return a
-
-
-@validated(_check_outlier)
-def outlier_effect(values, index, factor):
-    """Multiply ``values[index]`` by ``factor`` (a typo with extra zeros is 10, 100, ...) and scale both ways.
-
-    Parameters
-    ----------
-    values : (N,) ndarray, N >= 3 -- one feature, the other values not all equal
-    index : int -- which value becomes the outlier
-    factor : float > 0
-
-    Returns
-    -------
-    OutlierEffect
-
-    Notes
-    -----
-    Both scalers are linear, so each squeezes the other values by a factor; min-max by
-    (clean span) / (span with the outlier) of the range, the Z-score by the ratio of the standard deviations.
-    """
-    spoiled = values.copy()
-    spoiled[index] = values[index] * factor
-    scaled = {}
-    for name, data in (("clean", values), ("spoiled", spoiled)):
-        lo, span = data.min(), np.ptp(data)
-        scaled[name] = ((data - lo) / span, (data - data.mean()) / data.std())   # (N,) each
-    others = np.arange(values.size) != index % values.size
-    squeeze = [np.ptp(clean[others]) / np.ptp(spoiled_[others])
-               for clean, spoiled_ in zip(scaled["clean"], scaled["spoiled"])]
-    return OutlierEffect(float(factor), *scaled["spoiled"], *(float(s) for s in squeeze))
-
-
-# -- which values share one statistic (chapter 05's cube) ------------------------------------------------
-
-class PooledStatistic(NamedTuple):
-    """The mean and variance that one cell of an (N, H, W, C) batch is normalized with."""
-
-    mean: float
-    var: float      #: biased (1/count), as batch norm uses it
-    count: int      #: how many values were pooled
-
-
-def pooled_statistic(x, kind, example=0, channel=0, groups=1):
-    """Mean and variance over the cells ``shared_statistics_mask`` marks for cell (example, ., ., channel).
-
-    Parameters
-    ----------
-    x : (N, H, W, C) ndarray
-    kind, example, channel, groups : as ``bn_lesson.norm_axes.shared_statistics_mask`` takes them
-
-    Returns
-    -------
-    PooledStatistic -- for batch norm, ``batch_norm(x, axis=(0, 1, 2))``'s mu and var of that channel
-    """
-    x = check_batch(x, "x")
-    if x.ndim != 4:
-        raise ValueError(f"x must be (N, H, W, C), got shape {x.shape}")
-    pooled = x[shared_statistics_mask(kind, x.shape, example, channel, groups)]   # (count,)
-    return PooledStatistic(float(pooled.mean()), float(pooled.var()), int(pooled.size))
 
 
 # -- gamma and beta: how nonlinear, how saturated (chapter 04) --------------------------------------------

@@ -1,6 +1,6 @@
 """Drawing chapter 01's outlier: the other values after min-max scaling and after the Z-score.
 
-The numbers come from ``bn_lesson.stats.outlier_effect``; ``OutlierArtists`` draws the fixed parts once and
+The numbers come from ``bn_lesson.standardize.outlier_effect``; ``OutlierArtists`` draws the fixed parts once and
 updates the histograms, the outlier's mark and the titles in place (the widget ``bn_lesson.widgets.outlier``
 and the static figure ``plot_outlier_effect`` share it).
 """

@@ -3,12 +3,12 @@
 The kind of normalization (batch, layer, group), the channel and the example are controls; the box is
 ``bn_lesson.viz.diagrams.draw_norm_axes`` (the cells of ``bn_lesson.norm_axes.shared_statistics_mask``),
 and the line under it is the statistic those cells give on the chapter's own conv output
-(``bn_lesson.stats.pooled_statistic``). Each picture is drawn once and kept: a revisit costs nothing.
+(``bn_lesson.norm_axes.pooled_statistic``). Each picture is drawn once and kept: a revisit costs nothing.
 """
 import ipywidgets as widgets
 
 from ..norm_axes import NORMS
-from ..stats import pooled_statistic
+from ..norm_axes import pooled_statistic
 from ..viz.diagrams import draw_norm_axes
 from ._picture import Picture
 

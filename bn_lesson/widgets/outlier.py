@@ -1,12 +1,12 @@
 """Chapter 01's outlier as a widget: multiply one value and watch min-max squeeze all the others.
 
 A slider sets the factor the outlier is multiplied by (a typo with an extra zero is 10);
-``bn_lesson.stats.outlier_effect`` computes both scalings; ``bn_lesson.viz.outlier_plots.OutlierArtists``
+``bn_lesson.standardize.outlier_effect`` computes both scalings; ``bn_lesson.viz.outlier_plots.OutlierArtists``
 draws them, updated in place and blitted over a background drawn once.
 """
 import ipywidgets as widgets
 
-from ..stats import outlier_effect
+from ..standardize import outlier_effect
 from ..viz.outlier_plots import OutlierArtists
 from ._picture import Picture
 

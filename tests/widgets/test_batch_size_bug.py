@@ -1,6 +1,4 @@
 """Chapter 06's bug lab widget: accuracy against the test batch size, in training and inference mode."""
-import time
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -15,6 +13,8 @@ from bn_lesson.viz.batch_size_plots import plot_batch_size_bug  # noqa: E402
 from bn_lesson.widgets.batch_size_bug import (  # noqa: E402
     TEST_BATCH_SIZES, batch_size_accuracies, batch_size_sizes, build_batch_size_bug,
 )
+
+from latency import median_move_seconds  # noqa: E402  (tests/widgets/latency.py)
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +75,7 @@ def test_setting_the_controls_reads_what_the_pure_function_computes(trained):
 def test_a_control_move_redraws_within_50_ms(trained):
     net, X, y = trained
     view = build_batch_size_bug(net, X, y, accuracy=batch_size_accuracies(net, X, y, batch_size_sizes(100)))
-    times = []
-    for size in view.sizes * 3:
-        start = time.perf_counter()
-        view.batch_size.value = size
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.05, times
+    assert median_move_seconds(view.batch_size, view.sizes * 3) < 0.05
 
 
 def test_the_static_twin_marks_the_chosen_size(trained):
