@@ -6,7 +6,8 @@
   percentiles of one unit's input over training, from the batch-norm paper's Figure 1 (chapters 02, 08)
 * ``stage_stats``, ``histogram_heights`` -- the mean, std and skewness of one stage of the four steps, and
   its histogram scaled to a fixed height (the explorer, chapters 03 and 04)
-* ``linear_fit_r2`` -- how linearly an activation acts on the inputs it receives (chapter 04)
+* ``linear_fit_r2``, ``fit_saturation_map`` -- how linearly an activation acts on the inputs it receives, and
+  that R² with the saturated share over a (gamma, beta) grid (chapter 04)
 
 ``bn_lesson.viz`` draws these numbers; tests check them.
 """
