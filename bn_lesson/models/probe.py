@@ -14,6 +14,7 @@ from .._checks import validated
 from ..activations import ACTIVATIONS
 from ..stats import layer_stats
 from .mlp import MLP
+from .train import one_blas_thread
 
 #: the fixed histogram range of each activation's output (ReLU's is cut at 4: larger outputs count in the last bin)
 OUTPUT_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 4.0)}
@@ -60,7 +61,8 @@ def deep_net_probe(X, depth, init_scale, activation="sigmoid", batch_norm=False,
     sizes = [X.shape[1]] + [width] * depth + [10]
     model = MLP(sizes, np.random.default_rng(seed), activation=activation, init_scale=init_scale,
                 batch_norm=batch_norm)
-    _, cache = model.forward(X, training=True)        # a fresh copy: its moving averages do not matter
+    with one_blas_thread():                           # small products: one thread is faster on a busy machine
+        _, cache = model.forward(X, training=True)    # a fresh copy: its moving averages do not matter
     act = ACTIVATIONS[activation][0]
     lo, hi = OUTPUT_RANGES[activation]
     edges = np.linspace(lo, hi, bins + 1)                                              # (bins + 1,)
