@@ -8,12 +8,15 @@ up; every highlighted cell is pooled into the same mean and variance.
 * layer norm -- one per example, over (H, W, C): ``axis=(1, 2, 3)``
 * group norm -- one per example and group of C/G consecutive channels, over (H, W) and the group
 
-``shared_statistics_mask`` computes the cells (tests check it against Keras' layers);
+``shared_statistics_mask`` computes the cells (tests check it against Keras' layers), ``pooled_statistic``
+the mean and variance they give on a real batch;
 ``bn_lesson.viz.diagrams.draw_norm_axes`` draws them. Pure numpy: no matplotlib, no TensorFlow.
 """
+from typing import NamedTuple
+
 import numpy as np
 
-from ._checks import check_choice, check_positive_int
+from ._checks import check_batch, check_choice, check_positive_int
 
 #: kinds of normalization drawn here, with what each averages over (for titles and the lesson)
 NORMS = {
@@ -59,3 +62,32 @@ def shared_statistics_mask(kind, shape=(4, 2, 3, 6), example=0, channel=0, group
         same_group = (np.arange(c) // size == channel // size)[None, None, None, :]  # (1, 1, 1, C)
         mask = ex & same_group
     return np.broadcast_to(mask, shape).copy()
+
+
+# -- which values share one statistic (chapter 05's cube) ------------------------------------------------
+
+class PooledStatistic(NamedTuple):
+    """The mean and variance that one cell of an (N, H, W, C) batch is normalized with."""
+
+    mean: float
+    var: float      #: biased (1/count), as batch norm uses it
+    count: int      #: how many values were pooled
+
+
+def pooled_statistic(x, kind, example=0, channel=0, groups=1):
+    """Mean and variance over the cells ``shared_statistics_mask`` marks for cell (example, ., ., channel).
+
+    Parameters
+    ----------
+    x : (N, H, W, C) ndarray
+    kind, example, channel, groups : as ``bn_lesson.norm_axes.shared_statistics_mask`` takes them
+
+    Returns
+    -------
+    PooledStatistic -- for batch norm, ``batch_norm(x, axis=(0, 1, 2))``'s mu and var of that channel
+    """
+    x = check_batch(x, "x")
+    if x.ndim != 4:
+        raise ValueError(f"x must be (N, H, W, C), got shape {x.shape}")
+    pooled = x[shared_statistics_mask(kind, x.shape, example, channel, groups)]   # (count,)
+    return PooledStatistic(float(pooled.mean()), float(pooled.var()), int(pooled.size))

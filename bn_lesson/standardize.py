@@ -1,8 +1,13 @@
 """Data standardization, where the course starts: Z-score and min-max scaling.
 
 Both work per feature (column) of a data matrix, like the first three steps of batch
-normalization work per feature of a mini-batch.
+normalization work per feature of a mini-batch. ``outlier_effect`` measures what one outlier does to
+each (chapter 01).
 """
+from typing import NamedTuple
+
+import numpy as np
+
 from . import _checks
 from ._checks import validated
 
@@ -52,3 +57,61 @@ def min_max(x, axis=0):
     lo = x.min(axis=axis, keepdims=True)              # (1, D)
     span = x.max(axis=axis, keepdims=True) - lo       # (1, D)
     return (x - lo) / span
+
+
+# -- one outlier, two scalers (chapter 01) ------------------------------------------------------------------
+
+class OutlierEffect(NamedTuple):
+    """What one outlier does to min-max scaling and to the Z-score of one feature."""
+
+    factor: float            #: the outlier is ``values[index] * factor``
+    min_max: np.ndarray      #: (N,) min-max scaled values, the outlier included
+    zscore: np.ndarray       #: (N,) z-scored values, the outlier included
+    min_max_squeeze: float   #: the other N - 1 values' span without the outlier / with it (min-max)
+    zscore_squeeze: float    #: the same for the Z-score
+
+
+def _check_outlier(a):
+    v = a["values"] = _checks.check_batch(a["values"], "values")
+    if v.ndim != 1 or v.size < 3:
+        raise ValueError(f"values must be (N,) with N >= 3, got shape {v.shape}")
+    if not isinstance(a["index"], (int, np.integer)) or isinstance(a["index"], bool):
+        raise TypeError(f"index must be an int, got {type(a['index']).__name__}")
+    if not -v.size <= a["index"] < v.size:
+        raise ValueError(f"index must be in [-{v.size}, {v.size}), got {a['index']}")
+    a["factor"] = _checks.check_number(a["factor"], "factor", low=0.0, low_open=True)
+    others = np.delete(v, a["index"])
+    if _checks.constant_features(others, 0):
+        raise ValueError("values other than the outlier must not all be equal: they have no span to squeeze")
+    return a
+
+
+@validated(_check_outlier)
+def outlier_effect(values, index, factor):
+    """Multiply ``values[index]`` by ``factor`` (a typo with extra zeros is 10, 100, ...) and scale both ways.
+
+    Parameters
+    ----------
+    values : (N,) ndarray, N >= 3 -- one feature, the other values not all equal
+    index : int -- which value becomes the outlier
+    factor : float > 0
+
+    Returns
+    -------
+    OutlierEffect
+
+    Notes
+    -----
+    Both scalers are linear, so each squeezes the other values by a factor; min-max by
+    (clean span) / (span with the outlier) of the range, the Z-score by the ratio of the standard deviations.
+    """
+    spoiled = values.copy()
+    spoiled[index] = values[index] * factor
+    scaled = {}
+    for name, data in (("clean", values), ("spoiled", spoiled)):
+        lo, span = data.min(), np.ptp(data)
+        scaled[name] = ((data - lo) / span, (data - data.mean()) / data.std())   # (N,) each
+    others = np.arange(values.size) != index % values.size
+    squeeze = [np.ptp(clean[others]) / np.ptp(spoiled_[others])
+               for clean, spoiled_ in zip(scaled["clean"], scaled["spoiled"])]
+    return OutlierEffect(float(factor), *scaled["spoiled"], *(float(s) for s in squeeze))

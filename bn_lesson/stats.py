@@ -6,7 +6,8 @@
   percentiles of one unit's input over training, from the batch-norm paper's Figure 1 (chapters 02, 08)
 * ``stage_stats``, ``histogram_heights`` -- the mean, std and skewness of one stage of the four steps, and
   its histogram scaled to a fixed height (the explorer, chapters 03 and 04)
-* ``linear_fit_r2`` -- how linearly an activation acts on the inputs it receives (chapter 04)
+* ``linear_fit_r2``, ``fit_saturation_map`` -- how linearly an activation acts on the inputs it receives, and
+  that R² with the saturated share over a (gamma, beta) grid (chapter 04)
 
 ``bn_lesson.viz`` draws these numbers; tests check them.
 """
@@ -313,3 +314,50 @@ def linear_fit_r2(z, activation="sigmoid"):
         return 1.0  # the output is constant: a flat line fits it exactly
     dz, dout = z - z.mean(), out - out.mean()    # (N,)
     return float((dz @ dout) ** 2 / ((dz @ dz) * (dout @ dout)))
+
+
+# -- gamma and beta: how nonlinear, how saturated (chapter 04) --------------------------------------------
+
+class FitSaturationMap(NamedTuple):
+    """``linear_fit_r2`` and ``saturated_fraction`` of activation(gamma * x_hat + beta) over a grid."""
+
+    gammas: np.ndarray     #: (G,)
+    betas: np.ndarray      #: (B,)
+    r2: np.ndarray         #: (B, G) R² of the best straight line through the activation's outputs
+    saturated: np.ndarray  #: (B, G) share of gamma * x_hat + beta in the activation's flat region
+
+
+def _check_map(a):
+    a["x_hat"] = check_batch(a["x_hat"], "x_hat").ravel()
+    if constant_features(a["x_hat"], 0):
+        raise ValueError("x_hat has no spread (all values equal)")
+    for name in ("gammas", "betas"):
+        a[name] = check_batch(a[name], name).ravel()
+    if (a["gammas"] <= 0).any():
+        raise ValueError("gammas must all be > 0")
+    a["activation"] = check_choice(a["activation"], "activation", ACTIVATIONS)
+    return a
+
+
+@validated(_check_map)
+def fit_saturation_map(x_hat, gammas, betas, activation="sigmoid"):
+    """How linear and how saturated the activation is on gamma * x_hat + beta, at every (gamma, beta).
+
+    Parameters
+    ----------
+    x_hat : (N,) ndarray -- a normalized batch (not all equal)
+    gammas : (G,) ndarray of values > 0; betas : (B,) ndarray
+    activation : a name in ``bn_lesson.activations.ACTIVATIONS``
+
+    Returns
+    -------
+    FitSaturationMap -- rows are betas, columns gammas (as an image with beta up and gamma across)
+    """
+    r2 = np.empty((len(betas), len(gammas)))                          # (B, G)
+    saturated = np.empty_like(r2)
+    for i, beta in enumerate(betas):
+        for j, gamma in enumerate(gammas):
+            z = gamma * x_hat + beta                                   # (N,)
+            r2[i, j] = linear_fit_r2.math(z, activation)
+            saturated[i, j] = saturated_fraction(z, activation)
+    return FitSaturationMap(gammas, betas, r2, saturated)

@@ -342,3 +342,36 @@ def with_population_statistics(model, X, batch_size, rng, n_batches=None, correc
         if layer is not None:
             layer.moving_mean, layer.moving_var = population_statistics(np.array(inputs[l]), correct)  # (H_l,)
     return result
+
+
+# --- the test batch size: a bug only in training mode -----------------------------------------------
+
+def _check_batched(a):
+    a["model"] = _check_model_with_bn(a["model"])
+    X = a["X"] = a["model"].check_input(a["X"], "X")
+    a["y"] = check_labels(a["y"], (len(X),), a["model"].sizes[-1])
+    a["batch_size"] = _checks.check_positive_int(a["batch_size"], "batch_size")
+    a["training"] = _checks.check_bool(a["training"], "training")
+    return a
+
+
+@validated(_check_batched)
+def accuracy_in_batches(model, X, y, batch_size, training):
+    """Test accuracy when ``X`` is fed in consecutive batches of ``batch_size`` (the last one may be smaller).
+
+    Parameters
+    ----------
+    model : MLP with batch norm; unchanged (training mode runs on a copy)
+    X : (N, D_in) ndarray, y : (N,) int labels
+    batch_size : int >= 1
+    training : bool -- False: inference mode, the answer cannot depend on ``batch_size``;
+        True: each batch is normalized by its own statistics (the "forgot inference mode" bug)
+
+    Returns
+    -------
+    float -- share of correct predictions
+    """
+    net = copy.deepcopy(model) if training else model
+    labels = [net.forward(X[i:i + batch_size], training)[0].argmax(axis=1)   # (batch_size,)
+              for i in range(0, len(X), batch_size)]
+    return float(np.mean(np.concatenate(labels) == y))

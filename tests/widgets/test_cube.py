@@ -1,0 +1,56 @@
+"""Chapter 05's cube widget: the pooled statistic against batch norm's, the controls, the redraw."""
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from bn_lesson.algorithm import batch_norm  # noqa: E402
+from bn_lesson.norm_axes import pooled_statistic  # noqa: E402
+from bn_lesson.widgets.cube import build_cube  # noqa: E402
+
+from latency import median_move_seconds  # noqa: E402  (tests/widgets/latency.py)
+
+
+@pytest.fixture(scope="module")
+def maps():
+    return np.random.default_rng(0).normal(2.0, 3.0, size=(16, 5, 5, 4))
+
+
+def test_batch_norm_pools_n_h_w_of_one_channel(maps):
+    bn = batch_norm(maps, axis=(0, 1, 2))
+    for c in range(4):
+        stat = pooled_statistic(maps, "batch", channel=c)
+        assert stat.count == 16 * 5 * 5 and np.isclose(stat.mean, bn.mu[c]) and np.isclose(stat.var, bn.var[c])
+
+
+def test_layer_and_group_norm_pool_one_example(maps):
+    layer = pooled_statistic(maps, "layer", example=3)
+    assert layer.count == 5 * 5 * 4 and np.isclose(layer.mean, maps[3].mean())
+    group = pooled_statistic(maps, "group", example=3, channel=3, groups=2)
+    assert group.count == 5 * 5 * 2 and np.isclose(group.var, maps[3, :, :, 2:].var())
+
+
+def test_validation(maps):
+    with pytest.raises(ValueError, match="N, H, W, C"):
+        pooled_statistic(maps[0], "batch")
+    with pytest.raises(ValueError, match="kind"):
+        pooled_statistic(maps, "instance")
+
+
+def test_setting_the_controls_recomputes(maps):
+    view = build_cube(maps)
+    first = view.image.value
+    view.channel.value = 2
+    assert view.last == pooled_statistic(maps, "batch", 0, 2, 2)
+    assert "400 values" in view.stat.value and view.image.value != first
+    view.kind.value = "layer"
+    view.example.value = 1
+    assert view.last.count == 100 and np.isclose(view.last.mean, maps[1].mean())
+
+
+def test_a_revisited_setting_redraws_within_50_ms(maps):
+    view = build_cube(maps)
+    for c in range(4):   # every channel drawn once
+        view.channel.value = c
+    assert median_move_seconds(view.channel, [0, 1, 2, 3] * 5) < 0.05
