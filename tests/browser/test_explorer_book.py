@@ -27,9 +27,10 @@ def explorer_pages(site):
                   if "bn_lesson.widgets.explorer.Explorer" in p.read_text(encoding="utf-8"))
 
 
-def test_the_chapters_with_the_explorer_carry_it(site):
+def test_the_chapter_with_the_explorer_carries_it(site):
+    """Chapter 03 has the explorer; chapter 04 has its own (gamma, beta) map instead (issue 11)."""
     names = [p.name[:2] for p in explorer_pages(site)]
-    assert {"03", "04"} <= set(names), f"no saved explorer in chapter 03 or 04: {names}"
+    assert "03" in names, f"no saved explorer in chapter 03: {names}"
 
 
 def test_every_book_explorer_moves_offline(site, browser, artifacts):
