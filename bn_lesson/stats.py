@@ -8,6 +8,8 @@
   its histogram scaled to a fixed height (the explorer, chapters 03 and 04)
 * ``linear_fit_r2``, ``fit_saturation_map`` -- how linearly an activation acts on the inputs it receives, and
   that R² with the saturated share over a (gamma, beta) grid (chapter 04)
+* ``median_and_range`` -- one number per seed summed up as the chapters quote it: median, smallest, largest
+  (``bn_lesson.viz.text.format_median_range`` prints it)
 
 ``bn_lesson.viz`` draws these numbers; tests check them.
 """
@@ -361,3 +363,16 @@ def fit_saturation_map(x_hat, gammas, betas, activation="sigmoid"):
             r2[i, j] = linear_fit_r2.math(z, activation)
             saturated[i, j] = saturated_fraction(z, activation)
     return FitSaturationMap(gammas, betas, r2, saturated)
+
+
+# -- a study over seeds ------------------------------------------------------------------------------
+
+def median_and_range(values, axis=-1):
+    """Median, smallest and largest over the seeds (``axis``), NaN (diverged) copies included as NaN.
+
+    Returns
+    -------
+    median, low, high : floats, or arrays of the other axes' shape
+    """
+    values = np.asarray(values, dtype=float)
+    return np.median(values, axis=axis), values.min(axis=axis), values.max(axis=axis)

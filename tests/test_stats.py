@@ -7,8 +7,8 @@ import pytest
 
 from bn_lesson.activations import sigmoid
 from bn_lesson.stats import (
-    activation_histograms, band_drift, histogram_heights, layer_stats, linear_fit_r2, percentile_band,
-    percentile_ranges, spread_growth, stage_stats,
+    activation_histograms, band_drift, histogram_heights, layer_stats, linear_fit_r2, median_and_range,
+    percentile_band, percentile_ranges, spread_growth, stage_stats,
 )
 
 
@@ -180,3 +180,10 @@ def test_the_pure_modules_do_not_load_matplotlib_or_widgets():
             "print(loaded)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_median_and_range_is_over_the_seed_axis():
+    med, lo, hi = median_and_range([[0.2, 0.9, 0.5], [1.0, 2.0, 3.0]])
+    assert med.tolist() == [0.5, 2.0] and lo.tolist() == [0.2, 1.0] and hi.tolist() == [0.9, 3.0]
+    med, lo, hi = median_and_range([[0.2, 0.9, 0.5], [1.0, 2.0, 3.0]], axis=0)
+    assert med.tolist() == [0.6, 1.45, 1.75] and lo.tolist() == [0.2, 0.9, 0.5]

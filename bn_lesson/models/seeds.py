@@ -340,14 +340,3 @@ def train_seeds(model, X, y, *, lr, steps, batch_size, rngs, X_probe=None, y_pro
     return SeedHistory(loss=losses, record_steps=np.array(records["step"]),
                        unit_percentiles=np.array(records["pct"]), probe_accuracy=np.array(records["acc"]),
                        diverged=~alive)
-
-
-def median_and_range(values, axis=-1):
-    """Median, smallest and largest over the seeds (``axis``), NaN (diverged) copies included as NaN.
-
-    Returns
-    -------
-    median, low, high : floats, or arrays of the other axes' shape
-    """
-    values = np.asarray(values, dtype=float)
-    return np.median(values, axis=axis), values.min(axis=axis), values.max(axis=axis)

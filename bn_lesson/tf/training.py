@@ -8,7 +8,8 @@ leading seed axis and one SGD step of every copy (``sgd_step``, a ``tf.GradientT
 matrix products instead of S small ones.
 
 ``steps_to_reach``, ``final_accuracy``, ``largest_that_trains`` and ``step_to_step_shift`` turn a record
-into one number per seed; ``median_and_range`` prints such numbers the way the chapters quote them.
+into one number per seed; ``bn_lesson.viz.text.format_median_range`` prints such numbers the way the chapters
+quote them.
 """
 import contextlib
 import logging
@@ -21,7 +22,7 @@ import keras
 from .. import _checks
 
 __all__ = ["TrainingRecord", "SGDTrainer", "sgd_step", "first_steps", "steps_to_reach", "final_accuracy",
-           "largest_that_trains", "step_to_step_shift", "median_and_range"]
+           "largest_that_trains", "step_to_step_shift"]
 
 PERCENTILES = (15, 50, 85)   # the paper's Figure 1 (b, c)
 
@@ -389,17 +390,3 @@ def step_to_step_shift(batch_mean):
     if m.ndim not in (2, 3) or m.shape[-2] < 2:
         raise ValueError(f"batch_mean must be (S, T, U) or (T, U) with T >= 2 steps, got shape {m.shape}")
     return np.abs(np.diff(m, axis=-2)).mean(axis=-2)
-
-
-def median_and_range(values, fmt="{:.2f}"):
-    """One number per seed as the chapters print it: ``"median (min-max)"``, e.g. ``"0.95 (0.93-0.96)"``.
-
-    ``inf`` (never reached) prints as "never"; ``fmt`` formats each number (e.g. ``"{:,.0f}"`` for steps).
-    """
-    v = _checks.as_array(values, "values").ravel()
-    if v.size == 0 or np.isnan(v).any():
-        raise ValueError(f"values must be one finite number (or inf) per seed, got {values!r}")
-
-    def show(x):
-        return "never" if np.isinf(x) else fmt.format(x)
-    return f"{show(np.median(v))} ({show(v.min())}\u2013{show(v.max())})"

@@ -1,6 +1,7 @@
 """The course's printed numbers and tables: rounded for reading (and for nbval), never "-0.000".
 
 * ``format_number`` -- one number, with no negative zero and (for figures) a true minus sign
+* ``format_median_range`` -- one number per seed as the chapters quote it, "median (smallest–largest)"
 * ``format_batch`` -- a small (m, D) batch as a table with its mean and std rows (chapter 03)
 * ``format_stats``, ``stage_label``, ``status_line`` -- the explorer's statistics, as chapters 03 and 04
   print them and as the widget and its static twin show them
@@ -9,9 +10,12 @@ Plain strings: nothing here imports matplotlib.
 """
 import re
 
-from .._checks import check_batch
+import numpy as np
+
+from .._checks import as_array, check_batch
 from ..constants import DEFAULT_EPS, SIGMOID_FLAT
 from ..stages import STAGES
+from ..stats import median_and_range
 
 
 def format_number(value, spec=".3f", minus="-"):
@@ -115,3 +119,23 @@ def status_line(result):
 ZERO_VARIANCE_MESSAGE = ("\u03b5 = 0 and this batch has variance 0:\n"
                          "(x \u2212 \u03bc) / \u221a(0 + 0) = 0/0 is undefined.\n"
                          f"Untick '\u03b5 = 0 exactly' (Keras uses \u03b5 = {DEFAULT_EPS:g}).")
+
+
+def format_median_range(values, fmt="{:.2f}"):
+    """One number per seed as the chapters print it: ``"median (min–max)"``, e.g. ``"0.95 (0.93–0.96)"``.
+
+    ``inf`` (never reached) prints as "never"; ``fmt`` formats each number (e.g. ``"{:,.0f}"`` for steps).
+
+    Parameters
+    ----------
+    values : (S,) or any shape -- one number per seed (flattened)
+    """
+    v = as_array(values, "values").ravel()
+    if v.size == 0 or np.isnan(v).any():
+        raise ValueError(f"values must be one finite number (or inf) per seed, got {values!r}")
+    median, low, high = median_and_range(v)
+    return f"{_never_or(median, fmt)} ({_never_or(low, fmt)}\u2013{_never_or(high, fmt)})"
+
+
+def _never_or(x, fmt):
+    return "never" if np.isinf(x) else fmt.format(x)

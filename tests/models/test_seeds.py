@@ -6,7 +6,7 @@ import pytest
 
 from bn_lesson.activations import ACTIVATIONS
 from bn_lesson.models.mlp import MLP, softmax_cross_entropy
-from bn_lesson.models.seeds import SLOPE_FROM_OUTPUT, SeedHistory, SeedMLP, median_and_range, train_seeds
+from bn_lesson.models.seeds import SLOPE_FROM_OUTPUT, SeedHistory, SeedMLP, train_seeds
 from bn_lesson.models.train import train
 
 SEEDS = [3, 7, 11]
@@ -138,11 +138,6 @@ def test_history_shapes():
 def test_checks(call, error, match):
     with pytest.raises(error, match=match):
         call()
-
-
-def test_median_and_range():
-    med, lo, hi = median_and_range([[0.2, 0.9, 0.5], [1.0, 2.0, 3.0]])
-    assert med.tolist() == [0.5, 2.0] and lo.tolist() == [0.2, 1.0] and hi.tolist() == [0.9, 3.0]
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])

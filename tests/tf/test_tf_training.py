@@ -155,14 +155,6 @@ def test_step_to_step_shift_keeps_the_seed_axis():
         training.step_to_step_shift(m[:1])
 
 
-def test_median_and_range():
-    assert training.median_and_range([0.9, 0.95, 0.93]) == "0.93 (0.90\u20130.95)"
-    assert training.median_and_range([1100, 1250, 1200], "{:,.0f}") == "1,200 (1,100\u20131,250)"
-    assert training.median_and_range([50, np.inf, np.inf], "{:.0f}") == "never (50\u2013never)"
-    with pytest.raises(ValueError, match="values"):
-        training.median_and_range([])
-
-
 def test_first_steps_of_a_longer_run_is_the_shorter_run(data):
     trainer = training.SGDTrainer(mlp("batch"), data, SEEDS, jit_compile=True)
     long, short = trainer.run(12, 0.5, batch_size=5, record_every=4), trainer.run(8, 0.5, batch_size=5, record_every=4)

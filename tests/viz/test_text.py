@@ -6,7 +6,8 @@ from bn_lesson.constants import SIGMOID_FLAT
 from bn_lesson.stages import explore, explore_setting
 from bn_lesson.stats import StageStats
 from bn_lesson.viz.text import (
-    ZERO_VARIANCE_MESSAGE, format_batch, format_number, format_stats, stage_label, status_line,
+    ZERO_VARIANCE_MESSAGE, format_batch, format_median_range, format_number, format_stats, stage_label,
+    status_line,
 )
 
 
@@ -60,3 +61,12 @@ def test_status_line_quotes_eps_and_the_flat_share():
     assert "y \u2264 0" in status_line(explore_setting("normal", 1000, activation="relu"))
     assert status_line(explore(np.full(5, 3.0), eps=0.0)) == ""
     assert "0/0" in ZERO_VARIANCE_MESSAGE
+
+
+def test_format_median_range_prints_median_and_range_of_the_seeds():
+    assert format_median_range([0.9, 0.95, 0.93]) == "0.93 (0.90\u20130.95)"
+    assert format_median_range([1100, 1250, 1200], "{:,.0f}") == "1,200 (1,100\u20131,250)"
+    assert format_median_range([50, np.inf, np.inf], "{:.0f}") == "never (50\u2013never)"
+    for bad in ([], [0.5, np.nan]):
+        with pytest.raises(ValueError, match="values"):
+            format_median_range(bad)
