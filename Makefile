@@ -37,10 +37,13 @@ lab: $(SETUP)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(LAB_DIRS) $(ROOT_FLAG)
 
 ## test: set up (if needed) and run every test: unit tests, every notebook under nbval (strict), and the
-## real-browser tests (static book, live JupyterLab) when Chromium is there
+## real-browser tests (static book, live JupyterLab) when Chromium is there. Two pytest-xdist workers by
+## default (TEST_WORKERS=1: one process): the browser tests spend much of their time waiting for pages and
+## servers, so even two cores finish sooner. --dist loadscope keeps each notebook's cells in one worker, in order.
+TEST_WORKERS ?= 2
 test: $(SETUP)
 	@$(CHROMIUM_SETUP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --nbval --nbval-current-env tests notebooks
 
 ## test-portable: the training chapters (02, 06, 08, 10) under nbval again on a simulated other CPU: TensorFlow
 ## limited to AVX2 (oneDNN and XLA) and one core, so a printed result that moves with the CPU fails here

@@ -3,6 +3,8 @@
 Without Chromium (or Playwright) these tests skip with a message saying how to get it; with ``CI=true``
 a missing browser is a failure instead, so CI cannot pass by skipping them.
 """
+import contextlib
+import fcntl
 import os
 import sys
 from pathlib import Path
@@ -80,13 +82,34 @@ def artifacts():
 @pytest.fixture(scope="session")
 def site(chromium_path):
     """The static book, built now from the stored notebooks (``make html``), so the test sees what the
-    command produces today. Set BN_SITE_PREBUILT=1 to test an existing site/ as it is."""
+    command produces today. Set BN_SITE_PREBUILT=1 to test an existing site/ as it is.
+
+    ``make test`` runs in parallel workers (pytest-xdist): the first worker to ask builds the book under a
+    lock and stamps it with the run's id; the others wait for the lock and use that build."""
     out = ROOT / "site"
-    if os.environ.get("BN_SITE_PREBUILT") != "1" or not (out / "index.html").exists():
-        try:
-            build_site.build(out, ROOT / "notebooks")
-        except ValueError as err:  # a notebook without a title or never executed
-            pytest.fail(f"could not build the static site: {err}", pytrace=False)
-        except SystemExit as err:  # the first build downloads the pinned JavaScript packages
-            missing(f"could not build the static site: {err}")
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid-{os.getpid()}")
+    stamp = out / ".built-for-test-run"
+    with build_lock(ROOT / "build" / "site.lock"):
+        fresh = stamp.exists() and stamp.read_text() == run
+        prebuilt = os.environ.get("BN_SITE_PREBUILT") == "1" and (out / "index.html").exists()
+        if not (fresh or prebuilt):
+            try:
+                build_site.build(out, ROOT / "notebooks")
+            except ValueError as err:  # a notebook without a title or never executed
+                pytest.fail(f"could not build the static site: {err}", pytrace=False)
+            except SystemExit as err:  # the first build downloads the pinned JavaScript packages
+                missing(f"could not build the static site: {err}")
+            stamp.write_text(run)
     return out
+
+
+@contextlib.contextmanager
+def build_lock(path):
+    """An exclusive lock on ``path`` (created) between this run's test processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

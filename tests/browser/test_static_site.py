@@ -38,12 +38,8 @@ PROSE_JS = """() => Array.from(document.querySelectorAll('.jp-MarkdownOutput, .b
     return copy.textContent;
 }).join('\\n')"""
 
-# Sets window.__bookMath once MathJax has typeset the page (queued after its start-up typesetting).
-MATH_QUEUE_JS = """() => {
-    window.__bookMath = '';
-    if (!window.MathJax || !window.MathJax.Hub) { window.__bookMath = 'no mathjax'; return; }
-    MathJax.Hub.Queue(() => { window.__bookMath = 'typeset'; });
-}"""
+# True once MathJax (loaded after the page, when the browser is idle) has typeset it: book_mathjax.j2 sets it
+MATH_DONE_JS = "() => document.documentElement.dataset.math === 'typeset'"
 
 WIDGETS_JS = """() => {
     const views = Array.from(document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]'));
@@ -144,8 +140,7 @@ def test_page_reads_offline(name, site, browser, artifacts):
     stem = path.stem
     page, problems = open_offline(browser, path.as_uri())
     try:
-        page.evaluate(MATH_QUEUE_JS)
-        page.wait_for_function("() => window.__bookMath", timeout=TIMEOUT_MS)
+        page.wait_for_function(MATH_DONE_JS, timeout=TIMEOUT_MS)
         views = page.evaluate(WIDGETS_JS)["views"]
         if views:
             page.wait_for_function(f"() => ({WIDGETS_JS})().rendered === {views}", timeout=TIMEOUT_MS)

@@ -188,7 +188,10 @@ def fetch_vendor(cache=VENDOR_CACHE):
                                  f"once; later builds use the copies in {cache}.") from err
             if _sha512(data) != integrity:
                 raise SystemExit(f"{url}: sha512 does not match the pinned one: refusing to use it")
-            path.write_bytes(data)
+            # written whole under another name, then renamed: a parallel test worker never reads half a file
+            part = path.with_name(f"{path.name}.{os.getpid()}.part")
+            part.write_bytes(data)
+            os.replace(part, path)
         paths[package] = path
     return paths
 

@@ -26,11 +26,13 @@ import base64
 import functools
 import hashlib
 import http.server
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import jinja2
@@ -86,11 +88,14 @@ def fetch_reveal(cache=CACHE):
         cache.mkdir(parents=True, exist_ok=True)
         if shutil.which("npm") is None:
             sys.exit("npm is needed once, to fetch reveal.js (Debian/Ubuntu: apt-get install npm)")
-        subprocess.run(["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache), "--silent"],
-                       check=True, stdout=subprocess.DEVNULL)
-        if _sha512(tarball) != integrity:
-            tarball.unlink()
-            sys.exit(f"{tarball.name}: its sha512 does not match the pinned {integrity}: refusing to use it")
+        # packed into a folder of its own, then renamed: a parallel test worker never reads half a tarball
+        with tempfile.TemporaryDirectory(dir=cache) as part:
+            subprocess.run(["npm", "pack", f"{name}@{version}", "--pack-destination", part, "--silent"],
+                           check=True, stdout=subprocess.DEVNULL)
+            packed = Path(part) / tarball.name
+            if _sha512(packed) != integrity:
+                sys.exit(f"{tarball.name}: its sha512 does not match the pinned {integrity}: refusing to use it")
+            os.replace(packed, tarball)
     return tarball
 
 

@@ -167,7 +167,7 @@
     window.addEventListener("resize", function () { clearTimeout(pending); pending = setTimeout(markScrollers, 100); });
     // MathJax and the widget renderer change widths after load
     window.addEventListener("load", function () { setTimeout(markScrollers, 0); setTimeout(markScrollers, 1500); });
-    if (window.MathJax && window.MathJax.Hub) window.MathJax.Hub.Queue(markScrollers);
+    document.addEventListener("book:math", markScrollers);  // book_mathjax.j2 sends it once formulas are typeset
   }
 
   /* -- figures open full width ----------------------------------------------------------------------- */
