@@ -401,6 +401,7 @@ def move(page, server, steps, w, artifacts):
         # ... its .last is what the update computes for it, and the page shows the new picture the kernel drew
         state = settled(page, server, [w], step, old_src)[w.name]
         assert same_value(state["value"], w.value), f"{w.name}: the kernel's slider moved on to {state['value']!r}"
+        image.evaluate("img => img.decode()")   # the new PNG is decoded before the page is photographed
         assert image.screenshot(timeout=step.ms) != old_picture, f"{w.name}: the picture on the page did not change"
         check_no_error_output(page)
         steps.log(f"{w.name}: readout {old_readout} -> {new_readout}; kernel {w.attribute} = {state['value']}")
