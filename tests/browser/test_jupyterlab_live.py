@@ -19,10 +19,8 @@ function computes for it, and that nothing wrote to stderr, raised, or logged a 
 import base64
 import contextlib
 import hashlib
-import json
 import math
 import os
-import queue
 import re
 import time
 from pathlib import Path
@@ -33,6 +31,7 @@ from harness import Steps, copy_notebooks, start_lab
 
 from explorer_page import READ_JS
 import lab_widgets
+from lab_kernel import KernelOutput, run_in_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = Path(os.environ.get("BN_NOTEBOOKS", ROOT / "notebooks"))
@@ -75,24 +74,9 @@ def lab(artifacts, tmp_path_factory):
         steps.log(f"JupyterLab exited with code {code}")
 
 
-def kernel_probe(server, notebook=NOTEBOOK, code=PROBE, timeout=60):
+def kernel_probe(server, notebook=NOTEBOOK, code=PROBE):
     """Run ``code`` in the notebook's kernel; returns the JSON it prints (PROBE: the explorer states)."""
-    from jupyter_client import BlockingKernelClient
-
-    kernel_id = server.kernel_for(notebook)
-    assert kernel_id, f"no kernel session for {notebook}"
-    client = BlockingKernelClient()
-    client.load_connection_file(str(server.connection_file(kernel_id)))
-    client.start_channels()
-    out = []
-    try:
-        reply = client.execute_interactive(
-            code, store_history=False, timeout=timeout,
-            output_hook=lambda msg: msg["msg_type"] == "stream" and out.append(msg["content"]["text"]))
-    finally:
-        client.stop_channels()
-    assert reply["content"]["status"] == "ok", reply["content"]
-    return json.loads("".join(out))
+    return run_in_kernel(server, notebook, code)
 
 
 @contextlib.contextmanager
@@ -290,37 +274,6 @@ def same_value(a, b):
 def tracebacks(server):
     """Tracebacks in the server's log (where the kernel's own stderr goes)."""
     return server.log_path.read_text(errors="replace").count("Traceback")
-
-
-class KernelOutput:
-    """Everything the notebook's kernel publishes, read by a second client: what a widget's update writes to
-    stderr or raises goes there (its parent is the widget's comm message), not into any cell's output."""
-
-    def __init__(self, server, notebook):
-        from jupyter_client import BlockingKernelClient
-
-        kernel_id = server.kernel_for(notebook)
-        assert kernel_id, f"no kernel session for {notebook}"
-        self.client = BlockingKernelClient()
-        self.client.load_connection_file(str(server.connection_file(kernel_id)))
-        self.client.start_channels(shell=False, stdin=False, hb=False, control=False)
-
-    def check(self, when):
-        """Read what was published so far: no stderr, no error."""
-        bad = []
-        while True:
-            try:
-                msg = self.client.get_iopub_msg(timeout=0.05)
-            except queue.Empty:
-                break
-            content = msg["content"]
-            if msg["msg_type"] == "error" or (msg["msg_type"] == "stream" and content.get("name") == "stderr"):
-                text = content.get("text") or "\n".join(content.get("traceback", []))
-                bad.append(f"{msg['parent_header'].get('msg_type')}: {text[:800]}")
-        assert not bad, f"{when}: the kernel wrote to stderr or raised: {bad}"
-
-    def close(self):
-        self.client.stop_channels()
 
 
 #: each picture's size as drawn (the PNG's pixels) and as shown on the page (CSS pixels)
