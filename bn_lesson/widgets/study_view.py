@@ -94,6 +94,8 @@ class StudyView(widgets.VBox):
     last : dict -- ``study_medians`` at the setting shown
     """
 
+    DPI = 100
+
     def __init__(self, study, name="setting", colors=None, threshold=None, value=None, figsize=(6.5, 3.4)):
         _check_study({"study": study})
         self.study, self.name, self.colors, self.threshold = study, name, colors, threshold
@@ -103,24 +105,33 @@ class StudyView(widgets.VBox):
                                                description=name, continuous_update=True,
                                                style={"description_width": "initial"})
         self.setting.add_class("bn-study-setting")
-        self.image = widgets.Image(format="png")
+        # shown at the size it is drawn (not stretched to the output's width, which blurs it); the study is
+        # fixed, so every setting's picture is drawn here, once (~0.1 s each), and a move only swaps pictures
+        width, height = (round(v * self.DPI) for v in figsize)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
         self.image.add_class("bn-study-figure")
+        self._pictures = {setting: self.draw(setting) for setting in options}
         self.setting.observe(lambda _change: self.update(), names="value")
         super().__init__(children=[self.setting, self.image])
         self.add_class("bn-study-view")
         self.update()
 
     def update(self):
-        """Redraw for the slider's setting; returns what it shows (``study_medians``)."""
-        fig = Figure(figsize=self.figsize, dpi=100, layout="constrained")
+        """Show the slider's setting; returns what it shows (``study_medians``)."""
+        setting = self.setting.value
+        self.image.value = self._pictures[setting]
+        self.last = study_medians(self.study, setting)
+        return self.last
+
+    def draw(self, setting):
+        """The figure of one setting, as PNG bytes."""
+        fig = Figure(figsize=self.figsize, dpi=self.DPI, layout="constrained")
         FigureCanvasAgg(fig)
-        plot_study(self.study, self.setting.value, ax=fig.subplots(), colors=self.colors, name=self.name,
+        plot_study(self.study, setting, ax=fig.subplots(), colors=self.colors, name=self.name,
                    threshold=self.threshold)
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
-        self.image.value = buf.getvalue()
-        self.last = study_medians(self.study, self.setting.value)
-        return self.last
+        return buf.getvalue()
 
 
 def build_study_view(study, **kwargs):
