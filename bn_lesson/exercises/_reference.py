@@ -2,7 +2,7 @@
 
 Batch norm (chapters 03, 05, 07), the z-score (01), layer norm and group norm (10) are one formula with
 different axes; a mistake is the same formula with one thing changed (an unbiased variance, eps outside the
-root, the wrong axes). The learner-facing reference solutions in ``ch01`` ... ``ch10`` are written out in
+root, the wrong axes). The learner-facing reference solutions in ``ch01`` ... ``ch11`` are written out in
 full, because they are what a learner reads; the tests check them against this and against
 ``bn_lesson.algorithm.batch_norm`` and Keras.
 """
