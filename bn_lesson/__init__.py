@@ -7,7 +7,8 @@ imports only from the layers above it:
 conventions   ``constants`` (DEFAULT_EPS, DEFAULT_MOMENTUM, SIGMOID_FLAT), ``_checks`` (boundary validation)
 pure math     ``standardize`` (01) -- ``algorithm``: the four steps and ``batch_norm`` (03) --
               ``layer``: ``BatchNorm`` with moving statistics, forward and backward -- ``activations`` --
-              ``inference``: Algorithm 2, moving averages, folding (06) -- ``gradcheck`` (09) -- ``data`` --
+              ``inference``: Algorithm 2, moving averages (06), batch coupling and folding (11) --
+              ``gradcheck`` (09) -- ``data`` --
               ``norm_axes``: which values BN/LN/GN share statistics over (10) -- ``stats``: per-layer and
               per-stage statistics -- ``stages``: the explorer's pure computation (03, 04)
 models        ``models.mlp``, ``models.conv``, ``models.descent``: numpy networks and gradient descent

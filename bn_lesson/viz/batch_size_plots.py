@@ -1,4 +1,4 @@
-"""Drawing chapter 06's bug lab: test accuracy against the test batch size, in training and inference mode.
+"""Drawing chapter 11's bug lab: test accuracy against the test batch size, in training and inference mode.
 
 The numbers come from ``bn_lesson.models.mlp.accuracy_in_batches``; ``BatchSizeArtists`` draws them once
 and moves only the marker of the chosen batch size (the widget ``bn_lesson.widgets.batch_size_bug`` and the

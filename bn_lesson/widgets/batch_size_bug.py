@@ -1,4 +1,4 @@
-"""Chapter 06's bug lab as a widget: a test batch size slider and the mode, for a trained network.
+"""Chapter 11's bug lab as a widget: a test batch size slider and the mode, for a trained network.
 
 Forgetting inference mode (``training=True`` at test time) normalizes every test batch by its own
 statistics, so a prediction depends on which images share its batch and how many: the accuracy moves

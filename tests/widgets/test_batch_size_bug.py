@@ -1,4 +1,4 @@
-"""Chapter 06's bug lab widget: accuracy against the test batch size, in training and inference mode."""
+"""Chapter 11's bug lab widget: accuracy against the test batch size, in training and inference mode."""
 import matplotlib
 
 matplotlib.use("Agg")
