@@ -3,7 +3,8 @@
 * ``four_steps_figure`` -- Algorithm 1 on a small batch: input -> mean/variance -> x_hat -> y
 * ``draw_where_bn_goes`` -- where BN sits in a fully connected and in a convolutional block
 * ``draw_dense_axes``, ``draw_conv_axes``, ``bn_axes_figure`` -- the axes BN reduces for (N, D) and (N, H, W, C)
-* ``draw_norm_axes``, ``norm_axes_figure`` -- the values batch, layer and group norm pool (chapter 10)
+* ``draw_norm_axes``, ``highlight_norm_axes``, ``norm_axes_figure`` -- the values batch, layer and group norm
+  pool (chapters 05 and 10)
 
 Colours are ``STAGE_COLORS``: blue input, orange normalized, green scaled-and-shifted, purple activated.
 Helpers that draw on one axes take ``ax=None`` and return it; multi-panel figures return the Figure.
@@ -304,9 +305,26 @@ def bn_axes_figure():
 _NORM_TITLES = {"batch": "Batch norm", "layer": "Layer norm", "group": "Group norm"}
 
 
-def _face(ax, corners, hit, color):
-    ax.add_patch(Polygon(corners, closed=True, facecolor=color if hit else "#DCE9F5",
-                         edgecolor="white" if not hit else "#8A4B00", lw=0.8, alpha=0.95 if hit else 1.0))
+def _box_faces(n, s, c):
+    """The visible faces of an (N, H·W, C) box, back to front: [(corners, (example, position, channel))].
+
+    N goes into the page, C across, H·W up (position 0 on top); each face shows the cell it belongs to.
+    """
+    dx, dy = 0.55, 0.45            # oblique offset of one step into the page (along N)
+
+    def pt(ci, si, ni):            # channel, position (0 = top row), example -> page coordinates
+        return (ci + ni * dx, (s - si) + ni * dy)
+
+    faces = []
+    for ni in range(n - 1, -1, -1):  # top face: the first position of every example and channel
+        faces += [([pt(ci, 0, ni), pt(ci + 1, 0, ni), pt(ci + 1, 0, ni + 1), pt(ci, 0, ni + 1)], (ni, 0, ci))
+                  for ci in range(c)]
+    for ni in range(n - 1, -1, -1):  # right face: the last channel of every example and position
+        faces += [([pt(c, si, ni), pt(c, si + 1, ni), pt(c, si + 1, ni + 1), pt(c, si, ni + 1)], (ni, si, c - 1))
+                  for si in range(s)]
+    faces += [([pt(ci, si, 0), pt(ci + 1, si, 0), pt(ci + 1, si + 1, 0), pt(ci, si + 1, 0)], (0, si, ci))
+              for si in range(s) for ci in range(c)]   # front face: the first example
+    return faces
 
 
 def draw_norm_axes(kind, ax=None, shape=(4, 2, 3, 6), example=0, channel=0, groups=3,
@@ -314,7 +332,7 @@ def draw_norm_axes(kind, ax=None, shape=(4, 2, 3, 6), example=0, channel=0, grou
     """Draw the batch as a box (N into the page, C across, H·W up) and highlight ``shared_statistics_mask``.
 
     The picture of Wu & He (2018), *Group Normalization*, Figure 2: every highlighted cell is pooled into
-    the same mean and variance.
+    the same mean and variance. ``highlight_norm_axes`` re-colours the box for another setting.
 
     Parameters
     ----------
@@ -326,30 +344,14 @@ def draw_norm_axes(kind, ax=None, shape=(4, 2, 3, 6), example=0, channel=0, grou
     -------
     ax
     """
-    mask = shared_statistics_mask(kind, shape, example, channel, groups)
-    n, h, w, c = mask.shape
+    n, h, w, c = shared_statistics_mask(kind, shape, example, channel, groups).shape  # checks the arguments
     s = h * w
-    flat = mask.reshape(n, s, c)   # (N, H*W, C): position index p = h_index * W + w_index
-    dx, dy = 0.55, 0.45            # oblique offset of one step into the page (along N)
     if ax is None:
         _, ax = plt.subplots(figsize=(3.6, 3.6), layout="constrained")
-
-    def pt(ci, si, ni):            # channel, position (0 = top row), example -> page coordinates
-        return (ci + ni * dx, (s - si) + ni * dy)
-
-    for ni in range(n - 1, -1, -1):  # top face: the first position of every example and channel
-        for ci in range(c):
-            _face(ax, [pt(ci, 0, ni), pt(ci + 1, 0, ni), pt(ci + 1, 0, ni + 1), pt(ci, 0, ni + 1)],
-                  flat[ni, 0, ci], color)
-    for ni in range(n - 1, -1, -1):  # right face: the last channel of every example and position
-        for si in range(s):
-            _face(ax, [pt(c, si, ni), pt(c, si + 1, ni), pt(c, si + 1, ni + 1), pt(c, si, ni + 1)],
-                  flat[ni, si, c - 1], color)
-    for si in range(s):             # front face: the first example
-        for ci in range(c):
-            _face(ax, [pt(ci, si, 0), pt(ci + 1, si, 0), pt(ci + 1, si + 1, 0), pt(ci, si + 1, 0)],
-                  flat[0, si, ci], color)
-
+    for corners, _ in _box_faces(n, s, c):
+        # add_artist, not add_patch: the limits are set below, so no data-limit update per face (~1 ms each)
+        ax.add_artist(Polygon(corners, closed=True, lw=0.8))
+    dx, dy = 0.55, 0.45
     for start, end, label, at, align in (
             ((0, -0.35), (c, -0.35), "C", (c + 0.15, -0.5), {"va": "center"}),
             ((-0.35, s), (-0.35, 0), "H, W", (-0.5, s / 2), {"ha": "right", "va": "center"}),
@@ -361,7 +363,29 @@ def draw_norm_axes(kind, ax=None, shape=(4, 2, 3, 6), example=0, channel=0, grou
     ax.set_ylim(-1.2, s + n * dy + 0.4)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"{_NORM_TITLES[kind]}\n{NORMS[kind]}", fontsize=10)
+    return highlight_norm_axes(kind, ax, shape, example, channel, groups, color)
+
+
+def highlight_norm_axes(kind, ax, shape=(4, 2, 3, 6), example=0, channel=0, groups=3,
+                        color=STAGE_COLORS["normalized"]):
+    """Re-colour the box ``draw_norm_axes`` drew on ``ax`` (same ``shape``) for another setting, and retitle it.
+
+    Cheaper than drawing the box again (the chapter 05 widget's first visit to a setting comes here).
+
+    Returns
+    -------
+    ax
+    """
+    mask = shared_statistics_mask(kind, shape, example, channel, groups)
+    n, h, w, c = mask.shape
+    flat = mask.reshape(n, h * w, c)   # (N, H*W, C): position index p = h_index * W + w_index
+    faces = [p for p in ax.patches if isinstance(p, Polygon)]
+    for face, (_, cell) in zip(faces, _box_faces(n, h * w, c), strict=True):
+        hit = flat[cell]
+        face.set(facecolor=color if hit else "#DCE9F5", edgecolor="#8A4B00" if hit else "white",
+                 alpha=0.95 if hit else 1.0)
+    # y given: the title sits where matplotlib would put it (no ticks above) without measuring the hidden axes
+    ax.set_title(f"{_NORM_TITLES[kind]}\n{NORMS[kind]}", fontsize=10, y=1.0)
     return ax
 
 

@@ -13,10 +13,13 @@ class Picture:
 
     ``make_artists`` returns an object with ``animated()`` (the artists an update changes); ``image`` is the
     ``ipywidgets.Image`` showing it (CSS class ``css_class``); ``show(frame)`` redraws and updates it.
+    ``layout_once``: lay the figure out (constrained) at its first draw only and keep that box for every
+    later frame -- for a picture whose box never changes (constrained layout costs more than the draw).
     """
 
-    def __init__(self, make_artists, figsize, css_class, dpi=80):
+    def __init__(self, make_artists, figsize, css_class, dpi=80, layout_once=False):
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self._layout_once = layout_once
         self.artists = make_artists(self.figure)
         self._blitter = Blitter(self.figure, self.artists.animated())
         width, height = self._blitter.size()
@@ -30,4 +33,6 @@ class Picture:
     def show(self, frame=None):
         """Blit the changed artists over the frame's background and put the PNG into ``image``."""
         self._blitter.render(frame)
+        if self._layout_once and self.figure.get_layout_engine() is not None:
+            self.figure.set_layout_engine("none")  # the first draw placed the axes; later frames keep them
         self.image.value = encode_png(self._blitter.image())

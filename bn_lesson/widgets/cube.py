@@ -3,13 +3,14 @@
 The kind of normalization (batch, layer, group), the channel and the example are controls; the box is
 ``bn_lesson.viz.diagrams.draw_norm_axes`` (the cells of ``bn_lesson.norm_axes.shared_statistics_mask``),
 and the line under it is the statistic those cells give on the chapter's own conv output
-(``bn_lesson.norm_axes.pooled_statistic``). Each picture is drawn once and kept: a revisit costs nothing.
+(``bn_lesson.norm_axes.pooled_statistic``). The box is drawn once; a new setting re-colours its faces
+(``highlight_norm_axes``) and is drawn once and kept: a revisit costs nothing.
 """
 import ipywidgets as widgets
 
 from ..norm_axes import NORMS
 from ..norm_axes import pooled_statistic
-from ..viz.diagrams import draw_norm_axes
+from ..viz.diagrams import draw_norm_axes, highlight_norm_axes
 from ._picture import Picture
 
 
@@ -47,8 +48,10 @@ class CubeView(widgets.VBox):
         self.channel.add_class("bn-cube-channel")
         self.example = widgets.IntSlider(value=example, min=0, max=self.shape[0] - 1, description="example")
         self.stat = widgets.HTML()
-        self.picture = Picture(_Box, (4.2, 4.0), "bn-cube-figure")
+        self.picture = Picture(_Box, (4.2, 4.0), "bn-cube-figure", layout_once=True)  # every frame, one box
         self.image = self.picture.image
+        draw_norm_axes(kind, ax=self.picture.artists.ax, shape=self.shape, example=example, channel=channel,
+                       groups=groups)   # the box, once: a new setting re-colours its faces
         super().__init__(children=[self.kind, widgets.HBox([self.channel, self.example]), self.image, self.stat])
         self.add_class("bn-cube")
         self.update()
@@ -60,9 +63,7 @@ class CubeView(widgets.VBox):
         kind, channel, example = self.kind.value, int(self.channel.value), int(self.example.value)
         frame = (kind, channel, example)
         if not self.picture.has(frame):
-            ax = self.picture.artists.ax
-            ax.clear()
-            draw_norm_axes(kind, ax=ax, shape=self.shape, example=example, channel=channel, groups=self.groups)
+            highlight_norm_axes(kind, self.picture.artists.ax, self.shape, example, channel, self.groups)
         self.picture.show(frame)
         self.last = pooled_statistic(self.x, kind, example, channel, self.groups)
         self.stat.value = (f"On the chapter's conv output {self.x.shape}: the highlighted cells of example "
