@@ -345,13 +345,12 @@ def draw_norm_axes(kind, ax=None, shape=(4, 2, 3, 6), example=0, channel=0, grou
     ax
     """
     n, h, w, c = shared_statistics_mask(kind, shape, example, channel, groups).shape  # checks the arguments
-    s = h * w
+    s, (dx, dy) = h * w, (0.55, 0.45)
     if ax is None:
         _, ax = plt.subplots(figsize=(3.6, 3.6), layout="constrained")
     for corners, _ in _box_faces(n, s, c):
         # add_artist, not add_patch: the limits are set below, so no data-limit update per face (~1 ms each)
         ax.add_artist(Polygon(corners, closed=True, lw=0.8))
-    dx, dy = 0.55, 0.45
     for start, end, label, at, align in (
             ((0, -0.35), (c, -0.35), "C", (c + 0.15, -0.5), {"va": "center"}),
             ((-0.35, s), (-0.35, 0), "H, W", (-0.5, s / 2), {"ha": "right", "va": "center"}),
@@ -379,8 +378,8 @@ def highlight_norm_axes(kind, ax, shape=(4, 2, 3, 6), example=0, channel=0, grou
     mask = shared_statistics_mask(kind, shape, example, channel, groups)
     n, h, w, c = mask.shape
     flat = mask.reshape(n, h * w, c)   # (N, H*W, C): position index p = h_index * W + w_index
-    faces = [p for p in ax.patches if isinstance(p, Polygon)]
-    for face, (_, cell) in zip(faces, _box_faces(n, h * w, c), strict=True):
+    faces = (p for p in ax.patches if isinstance(p, Polygon))   # in the order draw_norm_axes added them
+    for face, (_, cell) in zip(faces, _box_faces(n, h * w, c)):
         hit = flat[cell]
         face.set(facecolor=color if hit else "#DCE9F5", edgecolor="#8A4B00" if hit else "white",
                  alpha=0.95 if hit else 1.0)
