@@ -1,4 +1,7 @@
-"""The benchmark script's pieces that are not timings: budgets per chapter kind, the lab command, the table."""
+"""The benchmark script's pieces that are not timings: budgets per chapter kind, the lab command, the table,
+and that the chapter widgets' part runs and reports its rows."""
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -33,3 +36,53 @@ def test_table_is_markdown():
     text = bench.table([("a", "1 ms", "<= 2 ms", bench.verdict(1, 2)), ("b", "3 ms", "<= 2 ms", bench.verdict(3, 2))])
     assert text.splitlines()[:2] == ["| what | measured | budget | verdict |", "|---|---|---|---|"]
     assert "| a | 1 ms | <= 2 ms | within |" in text and "**OVER**" in text
+
+
+# -- the chapter widgets' part (the timing itself is `make bench --only widgets`, never a test) -------------
+
+def _chapter_code(chapter):
+    (path,) = (ROOT / "notebooks").glob(f"{chapter}_*.ipynb")
+    return "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
+
+
+def test_every_chapter_widget_is_benchmarked_with_the_chapters_call():
+    """Each case's call is the chapter's own; every widget builder a chapter calls has a case (03's explorer
+    is the explorer part's)."""
+    from tools.bench import bench_widgets
+
+    for case in bench_widgets.CASES.values():
+        call = case.call.split(": ")[0].removesuffix(", ...)")
+        assert call in _chapter_code(case.chapter), (case.chapter, call)
+    called = {name for path in CHAPTERS for name in re.findall(r"from bn_lesson\.widgets\.\w+ import ([^\n]+)",
+                                                                    path.read_text())
+              for name in re.findall(r"build_\w+", name)} - {"build_explorer", "build_training_comparison"}
+    benched = set(re.findall(r"build_\w+", " ".join(case.call for case in bench_widgets.CASES.values())))
+    assert called <= benched
+
+
+def test_moves_are_first_visits_then_revisits():
+    ipywidgets = pytest.importorskip("ipywidgets")
+    from tools.bench import bench_widgets
+
+    slider = ipywidgets.IntSlider(value=0, min=0, max=4)
+    shown = []
+    slider.observe(lambda change: shown.append(change["new"]), names="value")
+    case = bench_widgets.Case("00", "build_none()", lambda: None, lambda _: slider,
+                              lambda view: bench_widgets._sweep(view, [0, 1, 2, 3, 4]))
+    timing = bench_widgets.time_case(case, passes=3)
+    assert len(timing.first) == 4 and len(timing.revisit) == 8   # 0 is where it starts: not a move
+    assert shown == [1, 2, 3, 4] + 2 * [0, 1, 2, 3, 4]           # every pass starts from the chapter's setting
+
+
+def test_the_widgets_part_runs_and_reports_rows():
+    """The cube (chapter 05), twice through its 48 settings: one row for first visits, one for revisits."""
+    from tools.bench import bench_widgets
+
+    rows = bench_widgets.measure(("cube",), passes=2, say=lambda _line: None)
+    assert len(rows) == 2 and all(len(row) == 4 for row in rows)
+    first, revisit = rows
+    assert "first visit" in first[0] and "(47 moves)" in first[0] and "built it in" in first[1]
+    assert "revisit" in revisit[0] and re.fullmatch(r"median [\d.]+ ms, p95 [\d.]+ ms \(CPU median [\d.]+ ms\)",
+                                                    revisit[1])
+    assert all(row[2] == "<= 50 ms median" and row[3] in ("within", "**OVER**") for row in rows)
+    assert "widgets" in bench.PARTS

@@ -1,4 +1,7 @@
-"""Chapter 04's (γ, β) map widget: the map against the functions it tabulates, the sliders, the redraw."""
+"""Chapter 04's (γ, β) map widget: the map against the functions it tabulates, the sliders, the redraw.
+
+How fast a control move redraws is measured by ``make bench`` (its widgets part), not by a timed test.
+"""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,8 +13,6 @@ from bn_lesson.activations import saturated_fraction  # noqa: E402
 from bn_lesson.stats import fit_saturation_map, linear_fit_r2  # noqa: E402
 from bn_lesson.viz.fit_map_plots import plot_fit_saturation_map  # noqa: E402
 from bn_lesson.widgets.activation_fit import build_activation_fit  # noqa: E402
-
-from latency import median_move_seconds  # noqa: E402  (tests/widgets/latency.py)
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +47,6 @@ def test_setting_the_sliders_recomputes(x_hat):
     view.activation.value = "relu"
     assert set(view.maps) == {"sigmoid", "relu"}
     assert view.last[1] == pytest.approx(np.mean(4.0 * x_hat + 1.0 <= 0))
-
-
-def test_a_slider_move_redraws_within_50_ms(x_hat):
-    view = build_activation_fit(x_hat)
-    assert median_move_seconds(view.gamma, [round(float(g), 2) for g in np.arange(0.5, 6.0, 0.25)]) < 0.05
 
 
 def test_the_static_twin(x_hat):

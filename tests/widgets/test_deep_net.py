@@ -1,6 +1,7 @@
-"""Chapter 02's deep-network widget: the probe against the network it stands for, the controls, the redraw."""
-import time
+"""Chapter 02's deep-network widget: the probe against the network it stands for, the controls, the redraw.
 
+How fast a control move redraws is measured by ``make bench`` (its widgets part), not by a timed test.
+"""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -14,10 +15,6 @@ from bn_lesson.models.probe import deep_net_probe  # noqa: E402
 from bn_lesson.stats import layer_stats  # noqa: E402
 from bn_lesson.viz.deep_net_plots import plot_deep_net_probe  # noqa: E402
 from bn_lesson.widgets.deep_net import build_deep_net  # noqa: E402
-
-from latency import median_move_seconds  # noqa: E402  (tests/widgets/latency.py)
-
-threadpoolctl = pytest.importorskip("threadpoolctl")
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +63,6 @@ def test_setting_the_controls_recomputes(images):
     assert view.image.value != first
     assert "relu, init scale 16, with BN" in view._artists.left_title.get_text()
     assert [h.get_visible() for h in view._artists.hists[:4]] == [True, True, True, False]
-
-
-def test_a_control_move_redraws_within_50_ms_of_cpu(images):
-    """CPU time of this process (the machine is shared; wall time would measure the neighbours)."""
-    view = build_deep_net(images)
-    with threadpoolctl.threadpool_limits(1):
-        assert median_move_seconds(view.init_scale, view.init_scale.options * 2, clock=time.process_time) < 0.05
 
 
 def test_the_static_twin(images):

@@ -1,6 +1,7 @@
-"""Chapter 01's outlier widget: the pure function against the scalers, the slider, the redraw time."""
-import time
+"""Chapter 01's outlier widget: the pure function against the scalers, the slider, the redraw.
 
+How fast a control move redraws is measured by ``make bench`` (its widgets part), not by a timed test.
+"""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,8 +14,6 @@ from bn_lesson.data import wine_regression  # noqa: E402
 from bn_lesson.standardize import outlier_effect  # noqa: E402
 from bn_lesson.viz.outlier_plots import plot_outlier_effect  # noqa: E402
 from bn_lesson.widgets.outlier import build_outlier  # noqa: E402
-
-from latency import median_move_seconds  # noqa: E402  (tests/widgets/latency.py)
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +54,6 @@ def test_moving_the_slider_recomputes(magnesium):
     assert view.last.min_max_squeeze == pytest.approx(outlier_effect(magnesium, 0, 20.0).min_max_squeeze)
     assert view.image.value != first
     assert "squeezed" in view._artists.titles[0].get_text()
-
-
-def test_a_slider_move_redraws_within_50_ms(magnesium):
-    view = build_outlier(magnesium)
-    assert median_move_seconds(view.factor, [round(float(f), 1) for f in np.linspace(0.5, 20, 30)]) < 0.05
 
 
 def test_the_static_twin(magnesium):

@@ -1,7 +1,7 @@
 """The course's performance benchmark (``make bench``): prints a table and writes bench/RESULTS.md.
 
     python -m tools.bench.bench                      # everything (about 10-15 minutes)
-    python -m tools.bench.bench --only explorer lab  # some parts: explorer, browser, nbval, suite, lab
+    python -m tools.bench.bench --only explorer lab  # some parts: explorer, browser, widgets, nbval, suite, lab
 
 What is measured, on this machine, against the budgets of the course:
 
@@ -11,6 +11,9 @@ What is measured, on this machine, against the budgets of the course:
   <= 16 ms median and <= 33 ms p95 at 10,000 samples; the page interactive within 1 s.
 * **browser** -- the same key press in JupyterLab and in the Voila demo app (each running a small notebook
   with a 10,000- and a 100,000-sample explorer). Same budgets.
+* **widgets** -- each chapter widget built as its chapter builds it, at the chapter's sizes, in this process
+  (``tools/bench/bench_widgets.py`` does the measuring): a control move -> the new PNG in the widget, median
+  and p95, for first visits to a setting and for revisits. Budget: a pure redraw <= 50 ms median (issue 11).
 * **nbval** -- each chapter under ``pytest --nbval --nbval-current-env`` (kernel start, execution and the
   comparison of every output), one pytest process per chapter. Budgets: <= 20 s for a numpy chapter,
   <= 45 s for a TensorFlow chapter (TensorFlow's import included).
@@ -44,7 +47,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the browser-test harness 
 #: the course's budgets on its 2-core reference machine (issue 9): one chapter under nbval and the whole
 #: `make test` in s; the explorer's (issue 13) are ``bench_explorer.BUDGETS``
 BUDGETS = {"numpy_s": 20.0, "tf_s": 45.0, "suite_s": 300.0}
-PARTS = ("explorer", "browser", "nbval", "suite", "lab")
+PARTS = ("explorer", "browser", "widgets", "nbval", "suite", "lab")
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -67,6 +70,15 @@ def bench_browser_part(presses):
     from tools.bench import bench_explorer
 
     return bench_explorer.measure(("lab", "voila"), presses)[0]
+
+
+# -- the chapter widgets -----------------------------------------------------------------------------------
+
+def bench_widgets_part(passes):
+    """Each chapter widget at its chapter's sizes: control move -> new PNG, first visits and revisits."""
+    from tools.bench import bench_widgets  # here: it imports the widgets (matplotlib, ipywidgets) only when timed
+
+    return bench_widgets.measure(passes=passes, say=lambda line: print(line, flush=True))
 
 
 # -- nbval and the suite ------------------------------------------------------------------------------------
@@ -175,11 +187,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     parser.add_argument("--presses", type=int, default=30, help="explorer, browser: timed key presses per explorer")
+    parser.add_argument("--passes", type=int, default=3, help="widgets: times each widget's moves are played")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md", help="'' to skip writing")
     args = parser.parse_args(argv)
     start_line = machine_line()
     rows = []
     parts = {"explorer": lambda: bench_explorer_part(args.presses), "browser": lambda: bench_browser_part(args.presses),
+             "widgets": lambda: bench_widgets_part(args.passes),
              "nbval": bench_nbval_part, "suite": bench_suite_part, "lab": bench_lab_part}
     for part in PARTS:
         if part in args.only:
