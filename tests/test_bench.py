@@ -86,3 +86,17 @@ def test_the_widgets_part_runs_and_reports_rows():
                                                     revisit[1])
     assert all(row[2] == "<= 50 ms median" and row[3] in ("within", "**OVER**") for row in rows)
     assert "widgets" in bench.PARTS
+
+
+def test_a_run_of_some_parts_keeps_the_other_parts_rows():
+    text = "\n".join(["# Benchmark", "", "`make bench` (`tools/bench/bench.py`), started then.", "",
+                      bench.table([("nbval: 01_x.ipynb (numpy)", "5.6 s", "<= 20 s", "within"),
+                                   ("chapter 05 widget `build_cube(x)`: control move", "median 9 ms", "<= 50 ms median",
+                                    "within")]), ""])
+    runs, rows = bench.earlier_results(text)
+    assert runs == ["`make bench` (`tools/bench/bench.py`), started then."]
+    assert rows == {"nbval": [("nbval: 01_x.ipynb (numpy)", "5.6 s", "<= 20 s", "within")],
+                    "widgets": [("chapter 05 widget `build_cube(x)`: control move", "median 9 ms", "<= 50 ms median",
+                                 "within")]}
+    _, committed = bench.earlier_results((ROOT / "bench" / "RESULTS.md").read_text())
+    assert None not in committed    # every row of the committed results is some part's

@@ -2,6 +2,7 @@
 
     python -m tools.bench.bench                      # everything (about 10-15 minutes)
     python -m tools.bench.bench --only explorer lab  # some parts: explorer, browser, widgets, nbval, suite, lab
+                                                     # (RESULTS.md keeps the other parts' rows)
 
 What is measured, on this machine, against the budgets of the course:
 
@@ -183,6 +184,28 @@ def table(rows):
     return "\n".join(lines)
 
 
+#: how each part's rows begin in the table: a run of some parts keeps the other parts' rows of RESULTS.md
+ROW_PREFIXES = {"explorer": ("static book:",), "browser": ("JupyterLab:", "Voila demo app:"),
+                "widgets": ("chapter ",), "nbval": ("nbval:",), "suite": ("the whole suite",), "lab": ("`make lab`",)}
+
+
+def part_of(what):
+    """The part a table row belongs to, from how its "what" cell begins (None if no part's)."""
+    return next((part for part, prefixes in ROW_PREFIXES.items() if what.startswith(prefixes)), None)
+
+
+def earlier_results(text):
+    """(the run lines, {part: rows}) of a RESULTS.md the script wrote."""
+    runs, rows = [], {}
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith(("| what |", "|---")):
+            row = tuple(cell.strip() for cell in line.strip().strip("|").split(" | "))
+            rows.setdefault(part_of(row[0]), []).append(row)
+        elif line.startswith(("`make bench", "Kept from")):
+            runs.append(line)
+    return runs, rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
@@ -195,6 +218,8 @@ def main(argv=None):
     parts = {"explorer": lambda: bench_explorer_part(args.presses), "browser": lambda: bench_browser_part(args.presses),
              "widgets": lambda: bench_widgets_part(args.passes),
              "nbval": bench_nbval_part, "suite": bench_suite_part, "lab": bench_lab_part}
+    some = set(args.only) != set(PARTS)
+    runs, kept = earlier_results(args.out.read_text()) if some and str(args.out) and args.out.exists() else ([], {})
     for part in PARTS:
         if part in args.only:
             print(f"[bench] {part} ...", flush=True)
@@ -202,10 +227,15 @@ def main(argv=None):
             for row in part_rows:
                 print(f"[bench]   {row[0]}: {row[1]} ({row[3]})", flush=True)
             rows += part_rows
+        else:
+            rows += kept.get(part, [])
+    command = f"`make bench` (`tools/bench/bench.py{' --only ' + ' '.join(args.only) if some else ''}`)"
+    earlier = [f"Kept from the earlier run for the other parts: {line}" if line.startswith("`") else line
+               for line in runs if any(kept.get(part) for part in PARTS if part not in args.only)]
     text = "\n".join([
         "# Benchmark", "",
-        f"`make bench` (`tools/bench/bench.py`), started {start_line}; finished with load average "
-        f"{os.getloadavg()[0]:.1f}.", "",
+        f"{command}, started {start_line}; finished with load average {os.getloadavg()[0]:.1f}.", "",
+        *[paragraph for line in earlier for paragraph in (line, "")],
         table(rows), "",
     ])
     print("\n" + text)
