@@ -30,6 +30,10 @@ class Picture:
         """Whether ``frame``'s background is drawn and kept already (showing it again draws nothing)."""
         return frame in self._blitter._backgrounds
 
+    def kept(self):
+        """How many frames' backgrounds are drawn and kept."""
+        return len(self._blitter._backgrounds)
+
     def show(self, frame=None):
         """Blit the changed artists over the frame's background and put the PNG into ``image``."""
         self._blitter.render(frame)

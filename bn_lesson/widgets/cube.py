@@ -4,12 +4,13 @@ The kind of normalization (batch, layer, group), the channel and the example are
 ``bn_lesson.viz.diagrams.draw_norm_axes`` (the cells of ``bn_lesson.norm_axes.shared_statistics_mask``),
 and the line under it is the statistic those cells give on the chapter's own conv output
 (``bn_lesson.norm_axes.pooled_statistic``). The box is drawn once; a new setting re-colours its faces
-(``highlight_norm_axes``) and is drawn once and kept: a revisit costs nothing.
+(``highlight_norm_axes``) and is drawn once and kept: a revisit, or a setting that lights the same
+cells, costs nothing.
 """
 import ipywidgets as widgets
 
 from ..norm_axes import NORMS
-from ..norm_axes import pooled_statistic
+from ..norm_axes import pooled_statistic, shared_statistics_mask
 from ..viz.diagrams import draw_norm_axes, highlight_norm_axes
 from ._picture import Picture
 
@@ -61,7 +62,8 @@ class CubeView(widgets.VBox):
     def update(self):
         """Redraw the box for the controls' values and compute the statistic; returns ``last``."""
         kind, channel, example = self.kind.value, int(self.channel.value), int(self.example.value)
-        frame = (kind, channel, example)
+        # one picture per set of lit cells: batch norm's ignores the example, layer norm's the channel
+        frame = (kind, shared_statistics_mask(kind, self.shape, example, channel, self.groups).tobytes())
         if not self.picture.has(frame):
             highlight_norm_axes(kind, self.picture.artists.ax, self.shape, example, channel, self.groups)
         self.picture.show(frame)

@@ -67,4 +67,11 @@ def test_a_new_setting_recolours_the_one_box_and_a_revisit_shows_the_kept_pictur
     assert len(faces) == 4 * 4 + 4 * 6 + 6 * 4 and lit == flat[:, 0, :].sum() + flat[:, :, 3].sum() + flat[0].sum()
     assert ax.get_title().startswith("Group norm") and ax.get_position().bounds == box   # one box, every frame
     view.kind.value, view.channel.value, view.example.value = "batch", 0, 0
-    assert view.picture.has(("batch", 0, 0)) and view.image.value == first            # the kept picture
+    assert view.image.value == first                                                   # the kept picture
+    for kind in ("batch", "layer", "group"):
+        for example in range(4):
+            for channel in range(4):
+                view.kind.value, view.example.value, view.channel.value = kind, example, channel
+    # 48 settings, 16 pictures: batch norm's ignores the example, layer norm's the channel, group norm's
+    # channels 0-1 and 2-3 are one group each
+    assert view.picture.kept() == 4 + 4 + 4 * 2
