@@ -102,7 +102,8 @@ SLIDES_PORT ?= 8000
 slides: $(SETUP)
 	$(BIN)/python -m tools.slides.build_slides $(if $(SLIDES_PORT),--serve $(SLIDES_PORT))
 
-## bench: time the explorer, the browser round trip, each notebook under nbval and the lab start; writes bench/RESULTS.md
+## bench: time the explorer, the browser round trip, the chapter widgets' control moves, each notebook under nbval,
+## the whole make test and the lab start; writes bench/RESULTS.md
 bench: $(SETUP)
 	$(BIN)/python -m tools.bench.bench
 

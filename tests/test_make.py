@@ -57,3 +57,9 @@ def test_ci_runs_both_test_targets_and_stops_at_the_first_failure():
     lines = [l.strip() for l in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert "set -euo pipefail" in lines
     assert lines.index("make test") < lines.index("make test-portable")
+
+
+def test_the_benchmark_times_the_command_make_test_runs():
+    from tools.bench.bench import SUITE_ARGS
+
+    assert "-m pytest " + " ".join(SUITE_ARGS) in dry_run("test")

@@ -48,6 +48,8 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the browser-test harness 
 #: the course's budgets on its 2-core reference machine (issue 9): one chapter under nbval and the whole
 #: `make test` in s; the explorer's (issue 13) are ``bench_explorer.BUDGETS``
 BUDGETS = {"numpy_s": 20.0, "tf_s": 45.0, "suite_s": 300.0}
+#: ``make test``'s pytest arguments (tests/test_make.py checks that the Makefile runs these)
+SUITE_ARGS = ("-n", "2", "--dist", "loadscope", "--nbval", "--nbval-current-env", "tests", "notebooks")
 PARTS = ("explorer", "browser", "widgets", "nbval", "suite", "lab")
 VENV_BIN = Path(sys.executable).parent
 
@@ -117,7 +119,7 @@ def bench_nbval_part():
 
 
 def bench_suite_part():
-    seconds, code, summary = _pytest(["--nbval", "--nbval-current-env", "tests", "notebooks"], 3600)
+    seconds, code, summary = _pytest(SUITE_ARGS, 3600)
     judged = verdict(seconds, BUDGETS["suite_s"]) + ("" if code == 0 else ", some tests FAILED")
     return [("the whole suite (`make test`: unit, browser and every chapter under nbval)",
              f"{seconds:.0f} s = {seconds / 60:.1f} min ({summary})", f"<= {BUDGETS['suite_s'] / 60:.0f} min", judged)]
