@@ -1,6 +1,8 @@
 """The demo app's two views: the pure runs checked against the layers they stand for and against chapter 08's
 finding, the widgets driven, and their figures laid out without overlapping text, on a laptop and in
 presenter mode."""
+import time
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -14,7 +16,7 @@ from bn_lesson.layer import BatchNorm  # noqa: E402
 from bn_lesson.viz.demo_plots import plot_train_vs_inference, plot_training_comparison  # noqa: E402
 from bn_lesson.widgets.demo_views import (  # noqa: E402
     COMPARISON_DEFAULTS, TVI_BATCH, TVI_MAX_STEPS, TVI_MEAN, TVI_STD,
-    build_train_vs_inference, build_training_comparison, compare_training, comparison_findings,
+    build_train_vs_inference, build_training_comparison, compare_training, comparison_findings, status_line,
     train_vs_inference,
 )
 from bn_lesson.widgets.presenter import NATIVE_SIZE_CLASS, presenter, restore  # noqa: E402
@@ -58,26 +60,55 @@ def test_compare_training_records_both_runs_from_the_first_record_step(digits, o
 
 
 def test_the_defaults_are_chapter_08s_figure_1_run():
-    assert COMPARISON_DEFAULTS == dict(init_std=0.1, lr=0.5, steps=2000, depth=3, width=100,
+    """Section 1 of chapter 08: 3x100 sigmoids, N(0, 0.1²) weights, rate 3 (the plain net's best on its grid),
+    1,000 steps of 60, BN momentum 0.9 -- the chapter's widget says its default run is that run."""
+    assert COMPARISON_DEFAULTS == dict(init_std=0.1, lr=3.0, steps=1000, depth=3, width=100,
                                        activation="sigmoid", batch_size=60, momentum=0.9, seed=0)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_at_its_defaults_the_demo_reproduces_chapter_08s_finding(seed, one_blas_thread):
-    """Chapter 08's Figure 1 asserts: BN reaches 90% at least 4x sooner, the plain net is below 50% for its
-    first 400 steps, the plain net's unit inputs wander 2x+ as far and their spreads change 5x+ as much.
-    The demo runs seed 0; the claim is checked on three seeds (other weights, batches and split)."""
-    runs = compare_training(seed=seed)
+def reproduces_chapter_08s_finding(runs):
+    """The claims chapter 08 asserts on the widget's default run (its SEED's), as one list of failures.
+
+    Margins, measured on seeds 0-39 and 100-104 at the defaults: with BN 90% after 50-150 steps; without BN
+    after 650-1,000 steps or not within the 1,000 (4 of 45 seeds), at least 5x BN's count; the plain net's best
+    test accuracy in its first 300 steps 0.08-0.38 (in its first 400: up to 0.50, too close to claim); median
+    wander 2.8-5.4 without BN against 0.36-0.78 with (ratio >= 5.0); spread growth 56-134x against 1.39-1.64x
+    (ratio >= 34).
+    """
     found = comparison_findings(runs)
     bn, plain = found.steps_to_target["with BN"], found.steps_to_target["without BN"]
-    assert bn is not None and plain is not None and 4 * bn <= plain, found.steps_to_target
-    early = runs["without BN"].probe_accuracy[runs["without BN"].record_steps <= 400].max()
-    assert early < 0.5
-    assert found.final_accuracy["with BN"] > found.final_accuracy["without BN"] > 0.8
-    assert found.median_wander["without BN"] > 2 * found.median_wander["with BN"], found.median_wander
-    assert found.spread_growth["without BN"] > 5 * found.spread_growth["with BN"], found.spread_growth
-    # the band the figure shows (unit 0): with BN it keeps its width, without it widens many times over
-    assert 0.5 < found.spread_growth["with BN"] < 2
+    plain_hist = runs["without BN"]
+    early = plain_hist.probe_accuracy[plain_hist.record_steps <= 300].max()
+    checks = {
+        "with BN, 90% within 200 steps": bn is not None and bn <= 200,
+        "without BN, at least 4x as many steps or not in the run": bn is not None and (plain is None or plain >= 4 * bn),
+        "without BN, below 50% for the first 300 steps": early < 0.5,
+        "unit inputs wander over 2x as far without BN":
+            found.median_wander["without BN"] > 2 * found.median_wander["with BN"],
+        "their spreads change over 10x as much without BN":
+            found.spread_growth["without BN"] > 10 * found.spread_growth["with BN"],
+        "with BN the spread stays within a factor of 2": 0.5 < found.spread_growth["with BN"] < 2,
+    }
+    return [claim for claim, holds in checks.items() if not holds]
+
+
+@pytest.mark.parametrize("seed", [1, 11, 24, 100])
+def test_at_its_defaults_the_demo_reproduces_chapter_08s_finding(seed, one_blas_thread):
+    """What chapter 08 asserts on the widget's default run holds on other seeds (weights, batches, split):
+    1 and 100 (the base seeds of ``make seeds``), 11 (the plain net never reaches 90% in the run) and 24
+    (BN's slowest: 150 steps). Seed 0 is the next test's."""
+    runs = compare_training(seed=seed)
+    assert not reproduces_chapter_08s_finding(runs), comparison_findings(runs)
+
+
+def test_train_both_answers_in_about_two_seconds_at_its_defaults(digits):
+    """Issue 11's budget for a training widget: a press answers within ~2 s. Measured in CPU time (the
+    training runs on one thread), so other work on the machine does not count: 2.0-2.1 s here."""
+    w = build_training_comparison(data=digits, train_now=False)
+    start = time.process_time()
+    w.train()
+    assert time.process_time() - start < 3.0
+    assert not reproduces_chapter_08s_finding(w.runs), comparison_findings(w.runs)
 
 
 def test_compare_training_validates(digits):
@@ -107,12 +138,23 @@ def test_training_widget_trains_on_the_button_with_the_controls_settings(digits,
     w = build_training_comparison(data=digits, train_now=False, steps=100, depth=2, width=16)
     assert w.runs is None and w.image.value == b""
     w.init_std.value = 1.0
-    w.lr.value = 3.0
+    w.lr.value = 0.3
+    w.steps.value = 500
+    w.activation.value = "tanh"
+    assert w.runs is None                      # a control alone trains nothing: the button does
     w.run.click()
-    assert w.current_settings()["init_std"] == 1.0 and w.current_settings()["lr"] == 3.0
-    assert w.runs["with BN"].record_steps[-1] == 100
+    assert w.current_settings() == dict(COMPARISON_DEFAULTS, init_std=1.0, lr=0.3, steps=500, activation="tanh",
+                                        depth=2, width=16)
+    # what the button computed is the pure run with the controls' settings, record for record
+    expected = compare_training(digits, init_std=1.0, lr=0.3, steps=500, activation="tanh", depth=2, width=16)
+    for label, hist in expected.items():
+        np.testing.assert_array_equal(w.runs[label].probe_accuracy, hist.probe_accuracy)
+        np.testing.assert_array_equal(w.runs[label].unit_percentiles, hist.unit_percentiles)
+    assert w.runs["with BN"].record_steps[-1] == 500
     assert w.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert w.status.value.startswith(status_line(comparison_findings(expected), expected))
     assert "without BN" in w.status.value and "with BN" in w.status.value and not w.run.disabled
+    assert all(c.continuous_update is False for c in (w.init_std, w.lr))   # sliders train on the button only
     with pytest.raises(ValueError, match="unknown setting"):
         build_training_comparison(data=digits, train_now=False, learning_rate=1.0)
 
