@@ -1,7 +1,6 @@
 """The demo app's two views: the pure runs checked against the layers they stand for and against chapter 08's
 finding, the widgets driven, and their figures laid out without overlapping text, on a laptop and in
 presenter mode."""
-import time
 
 import matplotlib
 
@@ -101,13 +100,10 @@ def test_at_its_defaults_the_demo_reproduces_chapter_08s_finding(seed, one_blas_
     assert not reproduces_chapter_08s_finding(runs), comparison_findings(runs)
 
 
-def test_train_both_answers_in_about_two_seconds_at_its_defaults(digits):
-    """Issue 11's budget for a training widget: a press answers within ~2 s. Measured in CPU time (the
-    training runs on one thread), so other work on the machine does not count: 2.0-2.1 s here."""
+def test_train_both_at_its_defaults_reproduces_the_finding(digits):
+    """A press at the defaults (its time, ~2 s, is measured by `make bench --only widgets`, not here)."""
     w = build_training_comparison(data=digits, train_now=False)
-    start = time.process_time()
     w.train()
-    assert time.process_time() - start < 3.0
     assert not reproduces_chapter_08s_finding(w.runs), comparison_findings(w.runs)
 
 

@@ -35,13 +35,15 @@ from bn_lesson.widgets.activation_fit import build_activation_fit
 from bn_lesson.widgets.batch_size_bug import batch_size_accuracies, batch_size_sizes, build_batch_size_bug
 from bn_lesson.widgets.cube import build_cube
 from bn_lesson.widgets.deep_net import build_deep_net
-from bn_lesson.widgets.demo_views import build_train_vs_inference
+from bn_lesson.widgets.demo_views import build_train_vs_inference, build_training_comparison
 from bn_lesson.widgets.outlier import build_outlier
 from bn_lesson.widgets.study_view import build_study_view
 from tools.bench.bench import table, verdict
 
 #: a pure redraw, median of the moves (issue 11); the p95 is reported beside it
 BUDGET_MS = 50.0
+#: a training widget answers a press on its button within ~2 s (issue 11): chapter 08's live comparison
+PRESS_BUDGET_MS = 2000.0
 
 
 class Case(NamedTuple):
@@ -277,6 +279,24 @@ def rows_for(name, timing, budget=BUDGET_MS):
     return rows
 
 
+def press_rows(presses=3):
+    """Chapter 08's live comparison: a press on "train both" at its defaults -> both nets trained, the new
+    picture in the widget. Median over ``presses`` (the chapter builds it with ``build_training_comparison()``,
+    which trains once at construction; that first training is not counted)."""
+    view = build_training_comparison()
+    wall, cpu = [], []
+    for _ in range(presses):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        view.run.click()
+        wall.append(1000 * (time.perf_counter() - start))
+        cpu.append(1000 * (time.process_time() - start_cpu))
+    median = float(np.median(wall))
+    return [(f"chapter 08 widget `build_training_comparison()`: a press on \"train both\" -> both networks "
+             f"trained, new PNG ({presses} presses)",
+             f"median {_ms(median)} ms (CPU median {_ms(float(np.median(cpu)))} ms)",
+             f"<= {PRESS_BUDGET_MS / 1000:.0f} s median", verdict(median, PRESS_BUDGET_MS))]
+
+
 def warm_up():
     """Draw one small figure with text: a chapter has drawn figures before its widget (fonts are loaded)."""
     fig = Figure(figsize=(2, 2), dpi=80, layout="constrained")
@@ -292,6 +312,9 @@ def measure(names=tuple(CASES), passes=3, say=print):
     for name in names:
         say(f"[bench]   widget {name} ...")
         rows += rows_for(name, time_case(CASES[name], passes))
+        if CASES[name].chapter == "08":
+            say("[bench]   widget training_comparison ...")
+            rows += press_rows()
     return rows
 
 
