@@ -35,7 +35,8 @@ class DeepNetView(widgets.VBox):
         self.depth = widgets.IntSlider(value=depth, min=1, max=MAX_DEPTH, description="depth")
         self.activation = widgets.ToggleButtons(options=["sigmoid", "tanh", "relu"], value=activation,
                                                 style={"button_width": "auto"})
-        self.batch_norm = widgets.Checkbox(value=batch_norm, description="batch norm before each activation")
+        self.batch_norm = widgets.Checkbox(value=batch_norm, description="batch norm before each activation",
+                                           indent=False, layout=widgets.Layout(width="auto"))
         self.picture = Picture(lambda fig: DeepNetArtists(*fig.subplots(1, 2)), (11, 3.4), "bn-deep-figure")
         self._artists, self.image = self.picture.artists, self.picture.image
         super().__init__(children=[widgets.HBox([self.init_scale, self.depth]),

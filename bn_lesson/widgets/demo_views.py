@@ -347,7 +347,7 @@ class TrainVsInferenceView(widgets.VBox):
                                        continuous_update=True)
         self.steps.add_class("bn-tvi-steps")
         self.momentum = widgets.ToggleButtons(options=TVI_MOMENTA, value=momentum, description="momentum",
-                                              style={"button_width": "auto"})
+                                              style={"button_width": "auto", "description_width": "initial"})
         self.last = train_vs_inference(int(self.steps.value), float(self.momentum.value))
         figsize, dpi = view_size(0.31)
         # laid out once, for the fonts in use, at the first draw; the blitted updates keep that layout
