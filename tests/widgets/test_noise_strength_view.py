@@ -1,7 +1,6 @@
 """Chapter 10's noise-strength slider: a study view over a sweep of ShiftNoise's strength k, read from runs of one
 trainer (k = 0 from the BN runs), where a move redraws the numbers the study computed."""
 import functools
-import time
 
 import matplotlib
 
@@ -12,6 +11,7 @@ import pytest  # noqa: E402
 training = pytest.importorskip("bn_lesson.tf.training")
 from bn_lesson.tf.models import build_mlp, noise_strength  # noqa: E402
 from bn_lesson.widgets.study_view import build_study_view  # noqa: E402
+from latency import median_move_seconds  # noqa: E402  (tests/widgets/latency.py)
 
 SEEDS = (0, 1, 2)
 STRENGTHS = (0.0, 1.0, 2.0)
@@ -61,9 +61,4 @@ def test_the_shift_per_step_grows_with_the_strength(sweep):
 
 def test_a_move_is_a_redraw(sweep):
     view = build_study_view(sweep[2], name="noise strength k")
-    times = []
-    for k in (1.0, 2.0, 0.0, 1.0, 2.0):
-        start = time.perf_counter()
-        view.setting.value = k
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.5   # a redraw, not a training run
+    assert median_move_seconds(view.setting, [1.0, 2.0, 0.0, 1.0, 2.0]) < 0.5   # a redraw, not a training run
