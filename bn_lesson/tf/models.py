@@ -3,17 +3,20 @@
 * ``build_mlp`` -- the paper's Figure 1 network: [Dense -> (normalization) -> activation] x 3 -> Dense;
 * ``build_cnn`` -- a small conv net for the 8x8 digits, with the same choice of normalization;
 * ``ShiftNoise`` -- a random per-unit scale and shift after BN, redrawn every step (Santurkar et al.'s test,
-  in a simpler variant).
+  in a simpler variant), of a strength ``noise_strength`` sets for a whole model.
 
 ``normalization`` is one of ``NORMALIZATIONS``: nothing, batch norm, batch norm followed by ``ShiftNoise``,
 layer norm, or group norm, always between the affine map and its activation (the paper's order).
 """
+import contextlib
+
 import keras
+import tensorflow as tf
 
 from .. import _checks
 from ..constants import SHORT_RUN_MOMENTUM
 
-__all__ = ["NORMALIZATIONS", "ACTIVATIONS", "SHORT_RUN_MOMENTUM", "ShiftNoise", "build_mlp", "build_cnn"]
+__all__ = ["NORMALIZATIONS", "ACTIVATIONS", "SHORT_RUN_MOMENTUM", "ShiftNoise", "noise_strength", "build_mlp", "build_cnn"]
 
 #: the ``normalization`` choices of ``build_mlp`` and ``build_cnn``
 NORMALIZATIONS = (None, "batch", "noisy_batch", "batch_renorm", "layer", "group")
@@ -24,12 +27,16 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 
 class ShiftNoise(keras.layers.Layer):
-    """Random per-unit scale and shift, redrawn at every training step; the identity at inference.
+    """Random per-unit scale and shift of strength k, redrawn at every training step; the identity at inference.
 
     ``y = s * x + m`` with, for each unit (last axis) and each call in training mode,
-    ``s ~ Uniform(*scale_range)`` and ``m ~ Normal(0, shift_std**2)``, shared by every example of the batch.
+    ``s ~ Uniform(1 / (1 + k), 1 + k)`` and ``m ~ Normal(0, k**2)``, shared by every example of the batch.
     Placed right after a batch-norm layer, it makes the distribution the next layer sees jump every step --
     far more "internal covariate shift" than a plain network has -- while BN itself is left intact.
+
+    One number sets how hard: ``k = 0`` is the identity (plain BN, exactly: ``s = 1``, ``m = 0``), ``k = 1``
+    draws ``s`` from [0.5, 2] and ``m`` with standard deviation 1; the shift's spread grows in proportion to
+    ``k`` and the scale's range widens alike above and below 1 (on a log scale).
 
     This is a simpler variant of the "noisy BN" of Santurkar et al. (2018), *How Does Batch Normalization
     Help Optimization?*, section 2.1: they add noise drawn i.i.d. for every activation (every example and
@@ -38,34 +45,66 @@ class ShiftNoise(keras.layers.Layer):
 
     Parameters
     ----------
-    shift_std : float >= 0
-    scale_range : (low, high) with 0 < low <= high
+    strength : float >= 0 -- k
     seed : int -- seeds the layer's own random stream
+
+    Notes
+    -----
+    ``k`` lives in a TensorFlow variable, not a Keras weight: it is not trained, not part of the state
+    ``SGDTrainer`` stacks and restarts for each run, and a compiled training step reads its current value.
+    ``set_strength`` (or ``noise_strength`` for a whole model) changes it without recompiling anything.
     """
 
-    def __init__(self, shift_std=1.0, scale_range=(0.5, 2.0), seed=0, **kwargs):
+    def __init__(self, strength=1.0, seed=0, **kwargs):
         super().__init__(**kwargs)
-        self.shift_std = _checks.check_number(shift_std, "shift_std", low=0.0)
-        if not isinstance(scale_range, (tuple, list)) or len(scale_range) != 2:
-            raise ValueError(f"scale_range must be (low, high) with 0 < low <= high, got {scale_range!r}")
-        low = _checks.check_number(scale_range[0], "scale_range[0]", low=0.0, low_open=True)
-        high = _checks.check_number(scale_range[1], "scale_range[1]", low=0.0, low_open=True)
-        if low > high:
-            raise ValueError(f"scale_range must be (low, high) with 0 < low <= high, got {scale_range!r}")
-        self.scale_range, self.seed = (low, high), _checks.check_positive_int(seed, "seed", minimum=0)
+        strength = _checks.check_number(strength, "strength", low=0.0)
+        self.seed = _checks.check_positive_int(seed, "seed", minimum=0)
+        self._strength = tf.Variable(strength, trainable=False, dtype=tf.float32, name="strength")
         self._seeds = keras.random.SeedGenerator(self.seed)
+
+    @property
+    def strength(self):
+        """k, the noise strength (float)."""
+        return float(self._strength.numpy())
+
+    def set_strength(self, strength):
+        """Set k; the next training step draws with it."""
+        self._strength.assign(_checks.check_number(strength, "strength", low=0.0))
 
     def call(self, x, training=False):
         if not training:
             return x
+        k = self._strength                                                        # the strength, a scalar
         units = (x.shape[-1],)
-        s = keras.random.uniform(units, *self.scale_range, seed=self._seeds)     # (units,)
-        m = keras.random.normal(units, stddev=self.shift_std, seed=self._seeds)  # (units,)
-        return x * s + m                                                         # the whole batch moves
+        s = keras.random.uniform(units, 1 / (1 + k), 1 + k, seed=self._seeds)     # (units,)
+        m = keras.random.normal(units, stddev=k, seed=self._seeds)                # (units,)
+        return x * s + m                                                          # the whole batch moves
 
     def get_config(self):
-        return {**super().get_config(), "shift_std": self.shift_std, "scale_range": self.scale_range,
-                "seed": self.seed}
+        return {**super().get_config(), "strength": self.strength, "seed": self.seed}
+
+
+@contextlib.contextmanager
+def noise_strength(model, strength):
+    """Within the ``with`` block, every ``ShiftNoise`` layer of ``model`` draws with strength ``strength``.
+
+    ``model`` may be the ``model`` of an ``SGDTrainer``: its compiled steps read the new strength, so a sweep
+    over strengths reuses one trainer. The previous strengths come back on leaving the block.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    layers = [layer for layer in model.layers if isinstance(layer, ShiftNoise)]
+    if not layers:
+        raise ValueError("model has no ShiftNoise layer to set (build it with normalization='noisy_batch')")
+    strength = _checks.check_number(strength, "strength", low=0.0)
+    before = [layer.strength for layer in layers]
+    for layer in layers:
+        layer.set_strength(strength)
+    try:
+        yield model
+    finally:
+        for layer, k in zip(layers, before):
+            layer.set_strength(k)
 
 
 def _normalization_layers(kind, i, image, bn_momentum, groups, seed):

@@ -69,6 +69,7 @@ class SGDTrainer:
         x_train, y_train, x_test, y_test = _stack_splits(data, len(self.seeds))
         self._build, self._cache = build, {}
         self.model = build(seed=int(self.seeds[0]))
+        self._layers = _settings(self.model.get_config())   # as made (a ShiftNoise's strength may change later)
         self.probe = self._find_probe(probe)
         # the same layers, with a second output: the probed layer's input
         self._net = keras.Model(self.model.inputs, [self.model.outputs[0], self.model.get_layer(self.probe).input])
@@ -191,7 +192,7 @@ class SGDTrainer:
                 values = [v.numpy() for v in fresh.trainable_variables + fresh.non_trainable_variables]
                 same_shapes = [np.shape(a) for a in values] == [tuple(v.shape) for v in template]
                 same_layers = (seed != self.seeds[0]
-                               or _settings(fresh.get_config()) == _settings(self.model.get_config()))
+                               or _settings(fresh.get_config()) == self._layers)
                 if not (same_shapes and same_layers):
                     raise ValueError(f"build_kwargs {build_kwargs} change the layers, not only their starting weights; "
                                      "every run of a trainer trains the layers it was made with: make a new trainer")

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 models = pytest.importorskip("bn_lesson.tf.models")
+import keras  # noqa: E402
 
 
 def kinds(model):
@@ -52,7 +53,7 @@ def test_builder_rejects_bad_arguments(kwargs, name):
 
 
 def test_shift_noise_only_in_training():
-    layer = models.ShiftNoise(shift_std=1.0, scale_range=(0.5, 2.0), seed=0)
+    layer = models.ShiftNoise(strength=1.0, seed=0)
     x = np.ones((5, 4), dtype="float32")
     np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
     first, second = np.asarray(layer(x, training=True)), np.asarray(layer(x, training=True))
@@ -60,12 +61,64 @@ def test_shift_noise_only_in_training():
     np.testing.assert_allclose(first, first[0:1].repeat(5, axis=0))    # one shift/scale per unit
 
 
-def test_shift_noise_draws_scale_and_shift_from_the_stated_ranges():
-    layer = models.ShiftNoise(shift_std=0.0, scale_range=(0.5, 2.0), seed=1)
-    s = np.concatenate([np.asarray(layer(np.ones((1, 50), "float32"), training=True))[0] for _ in range(20)])
-    assert 0.5 <= s.min() and s.max() <= 2.0 and s.std() > 0.2
-    with pytest.raises(ValueError, match="scale_range"):
-        models.ShiftNoise(scale_range=(2.0, 1.0))
+def draws(strength, seed=1, calls=20, units=50):
+    """The scales and shifts of ``calls`` draws: on a row of zeros the layer outputs m, on a row of ones s + m."""
+    layer = models.ShiftNoise(strength=strength, seed=seed)
+    out = [np.asarray(layer(np.array([[0.0] * units, [1.0] * units], "float32"), training=True))
+           for _ in range(calls)]
+    m = np.concatenate([o[0] for o in out])
+    return np.concatenate([o[1] for o in out]) - m, m
+
+
+@pytest.mark.parametrize("k", [0.5, 1.0, 2.0, 4.0])
+def test_shift_noise_strength_k_draws_scale_and_shift_from_its_ranges(k):
+    s, m = draws(k)
+    assert 1 / (1 + k) - 1e-6 <= s.min() and s.max() <= 1 + k + 1e-5 and s.std() > 0.1 * k
+    assert 0.7 * k < m.std() < 1.3 * k                 # m ~ N(0, k**2)
+
+
+def test_shift_noise_strength_0_is_the_identity_exactly():
+    layer = models.ShiftNoise(strength=0.0, seed=2)
+    x = np.random.default_rng(0).normal(size=(6, 7)).astype("float32")
+    np.testing.assert_array_equal(np.asarray(layer(x, training=True)), x)
+
+
+def test_strength_1_is_the_noise_of_scale_half_to_two_and_shift_std_one():
+    """k = 1 draws exactly what ``s ~ U(0.5, 2)``, ``m ~ N(0, 1)`` drew before the strength existed."""
+    seeds = keras.random.SeedGenerator(3)
+    s = keras.random.uniform((9,), 0.5, 2.0, seed=seeds)
+    m = keras.random.normal((9,), stddev=1.0, seed=seeds)
+    x = np.random.default_rng(1).normal(size=(4, 9)).astype("float32")
+    expected = x * np.asarray(s) + np.asarray(m)
+    np.testing.assert_array_equal(np.asarray(models.ShiftNoise(strength=1.0, seed=3)(x, training=True)), expected)
+
+
+def test_set_strength_and_config():
+    layer = models.ShiftNoise(strength=2.0, seed=4, name="noise")
+    assert layer.strength == 2.0 and layer.get_config()["strength"] == 2.0 and layer.get_config()["seed"] == 4
+    layer.set_strength(0.5)
+    assert layer.strength == 0.5 and models.ShiftNoise.from_config(layer.get_config()).strength == 0.5
+    assert layer.weights == []                 # the strength is not a weight: nothing trains or stacks it
+    with pytest.raises(ValueError, match="strength"):
+        layer.set_strength(-1.0)
+    with pytest.raises(ValueError, match="strength"):
+        models.ShiftNoise(strength=-0.1)
+    with pytest.raises(TypeError, match="strength"):
+        models.ShiftNoise(strength="strong")
+
+
+def test_noise_strength_sets_every_noise_layer_and_restores_them():
+    model = models.build_mlp("noisy_batch", hidden=(4, 4))
+    noise = [model.get_layer("noise1"), model.get_layer("noise2")]
+    with models.noise_strength(model, 3.0) as same:
+        assert same is model and [layer.strength for layer in noise] == [3.0, 3.0]
+    assert [layer.strength for layer in noise] == [1.0, 1.0]
+    with pytest.raises(ValueError, match="ShiftNoise"):
+        with models.noise_strength(models.build_mlp("batch", hidden=(4,)), 1.0):
+            pass
+    with pytest.raises(TypeError, match="model"):
+        with models.noise_strength("a model", 1.0):
+            pass
 
 
 def test_batch_renorm_uses_the_papers_final_clipping():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 training = pytest.importorskip("bn_lesson.tf.training")
-from bn_lesson.tf.models import build_cnn, build_mlp  # noqa: E402
+from bn_lesson.tf.models import build_cnn, build_mlp, noise_strength  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 
@@ -210,3 +210,20 @@ def test_train_accuracy_is_each_copys_own_training_set(data):
             v.assign(stacked[i])
         logits = trainer.model(data[i][0], training=False).numpy()   # the same layers as the trainer's net
         assert acc[i] == pytest.approx((logits.argmax(axis=1) == data[i][1]).mean())
+
+
+def test_noise_strength_0_trains_plain_bn_and_a_sweep_reuses_one_graph(data):
+    """Chapter 10's slider reads k = 0 from the BN runs: the same computation, bit for bit, in the same trainer
+    that trains the other strengths without tracing its step again."""
+    bn = training.SGDTrainer(mlp("batch"), data, SEEDS).run(8, 0.5, batch_size=5, record_every=4)
+    noisy = training.SGDTrainer(mlp("noisy_batch"), data, SEEDS)
+    strong = noisy.run(8, 0.5, batch_size=5, record_every=4)                        # k = 1, as built
+    traced = noisy._train_chunk.experimental_get_tracing_count()
+    with noise_strength(noisy.model, 0.0):
+        zero = noisy.run(8, 0.5, batch_size=5, record_every=4)
+    for field in ("test_accuracy", "loss", "batch_mean", "percentiles"):
+        np.testing.assert_array_equal(getattr(zero, field), getattr(bn, field))
+    assert noisy._train_chunk.experimental_get_tracing_count() == traced           # no new trace
+    again = noisy.run(8, 0.5, batch_size=5, record_every=4)                          # k = 1 again after the block
+    np.testing.assert_array_equal(again.batch_mean, strong.batch_mean)
+    assert not np.allclose(strong.batch_mean, bn.batch_mean)
