@@ -11,7 +11,6 @@ import pytest  # noqa: E402
 training = pytest.importorskip("bn_lesson.tf.training")
 from bn_lesson.tf.models import build_mlp, noise_strength  # noqa: E402
 from bn_lesson.widgets.study_view import build_study_view  # noqa: E402
-from latency import median_move_seconds  # noqa: E402  (tests/widgets/latency.py)
 
 SEEDS = (0, 1, 2)
 STRENGTHS = (0.0, 1.0, 2.0)
@@ -57,8 +56,3 @@ def test_the_shift_per_step_grows_with_the_strength(sweep):
     _, by_k, _ = sweep
     shift = [np.median(training.step_to_step_shift(by_k[k].batch_mean)) for k in STRENGTHS]
     assert shift[0] < shift[1] < shift[2]
-
-
-def test_a_move_is_a_redraw(sweep):
-    view = build_study_view(sweep[2], name="noise strength k")
-    assert median_move_seconds(view.setting, [1.0, 2.0, 0.0, 1.0, 2.0]) < 0.5   # a redraw, not a training run
