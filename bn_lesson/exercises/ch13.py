@@ -1,4 +1,4 @@
-"""Chapter 10, what BN really does: layer norm and group norm of (N, H, W, C) feature maps."""
+"""Chapter 13, batch norm's relatives: layer norm and group norm of (N, H, W, C) feature maps."""
 import numpy as np
 
 from ..constants import DEFAULT_EPS
