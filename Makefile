@@ -45,13 +45,13 @@ test: $(SETUP)
 	@$(CHROMIUM_SETUP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --nbval --nbval-current-env tests notebooks
 
-## test-portable: the training chapters (02, 06, 08, 10, 11, 12) under nbval again on a simulated other CPU: TensorFlow
+## test-portable: the training chapters (02, 06, 08, 10, 11, 12, 13) under nbval again on a simulated other CPU: TensorFlow
 ## limited to AVX2 (oneDNN and XLA) and one core, so a printed result that moves with the CPU fails here
 test-portable: $(SETUP)
 	ONEDNN_MAX_CPU_ISA=AVX2 XLA_FLAGS="$$XLA_FLAGS --xla_cpu_max_isa=AVX2" $(ONE_CORE) \
 	  $(BIN)/python -m pytest --nbval --nbval-current-env $(or $(TRAINING_CHAPTERS),$(error no training chapters found))
 
-TRAINING_CHAPTERS = $(wildcard notebooks/02_*.ipynb notebooks/06_*.ipynb notebooks/08_*.ipynb notebooks/10_*.ipynb notebooks/11_*.ipynb notebooks/12_*.ipynb)
+TRAINING_CHAPTERS = $(wildcard notebooks/02_*.ipynb notebooks/06_*.ipynb notebooks/08_*.ipynb notebooks/10_*.ipynb notebooks/11_*.ipynb notebooks/12_*.ipynb notebooks/13_*.ipynb)
 # One core, the first this shell may use (as `taskset -pc PID` lists them), with taskset from util-linux, which
 # every Debian and Ubuntu has installed. Without taskset the chapters run on every core, and make says so.
 ONE_CORE = $(if $(shell command -v taskset 2>/dev/null),taskset -c "$$(taskset -pc $$$$ | sed 's/.*: *//; s/[^0-9].*//')",\

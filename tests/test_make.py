@@ -22,7 +22,7 @@ COMMANDS = {
     "bench": "-m tools.bench.bench",
     "images": "-m tools.make_images images",
 }
-TRAINING_CHAPTERS = ("02", "06", "08", "10", "11", "12")
+TRAINING_CHAPTERS = ("02", "06", "08", "10", "11", "12", "13")
 
 
 def dry_run(target, *variables):
