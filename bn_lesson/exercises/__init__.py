@@ -15,14 +15,14 @@ What the learner sees when their function misbehaves, for every checker alike (`
 * it calls ``sys.exit()``: reported as such, no ``SystemExit``.
 
 ``solution(name)`` prints a reference solution, for when a learner chooses to look; ``SOLUTIONS`` maps each
-exercise's name to that function (the tests use it). One module per chapter that has exercises (``ch01`` ...
-``ch13``; chapter 10 has none) holds each chapter's checkers beside its solutions.
+exercise's name to that function (the tests use it). One module per chapter (``ch01`` ... ``ch13``) holds
+each chapter's checkers beside its solutions.
 """
 import inspect
 from types import MappingProxyType
 
 from ._harness import FAIL, PASS, TIME_LIMIT, TODO, Result
-from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch11, ch12, ch13
+from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, ch11, ch12, ch13
 from .ch01 import check_zscore
 from .ch02 import check_saturated_share
 from .ch03 import check_batch_mean, check_batch_norm, check_batch_variance, check_normalize, check_scale_and_shift
@@ -32,6 +32,7 @@ from .ch06 import check_moving_average
 from .ch07 import check_tf_batch_norm
 from .ch08 import check_steps_to_reach
 from .ch09 import check_bn_backward
+from .ch10 import check_shift_per_step
 from .ch11 import check_fold_bn
 from .ch12 import check_bn_block
 from .ch13 import check_group_norm, check_layer_norm
@@ -46,6 +47,7 @@ SOLUTIONS = MappingProxyType({fn.__name__: fn for fn in (
     ch07.tf_batch_norm,
     ch08.steps_to_reach,
     ch09.bn_backward,
+    ch10.shift_per_step,
     ch11.fold_bn,
     ch12.bn_block,
     ch13.layer_norm, ch13.group_norm,
