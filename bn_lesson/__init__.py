@@ -9,7 +9,7 @@ pure math     ``standardize`` (01) -- ``algorithm``: the four steps and ``batch_
               ``layer``: ``BatchNorm`` with moving statistics, forward and backward -- ``activations`` --
               ``inference``: Algorithm 2, moving averages (06), batch coupling and folding (11) --
               ``gradcheck`` (09) -- ``data`` --
-              ``norm_axes``: which values BN/LN/GN share statistics over (10) -- ``stats``: per-layer and
+              ``norm_axes``: which values BN/LN/GN share statistics over (05, 13) -- ``stats``: per-layer and
               per-stage statistics -- ``stages``: the explorer's pure computation (03, 04)
 models        ``models.mlp``, ``models.conv``, ``models.descent``: numpy networks and gradient descent
 drawing       ``viz.plots``, ``viz.stage_plots``, ``viz.diagrams``, ``viz.demo_plots``, ``viz.text``

@@ -14,5 +14,5 @@ SIGMOID_FLAT = 4.0
 """Where the sigmoid counts as flat: for |z| > 4 its slope sigma'(z) is under 7.1% of its peak at 0."""
 
 SHORT_RUN_MOMENTUM = 0.9
-"""BN momentum for the short training runs of chapters 08 and 10 and the demo app: with Keras' 0.99 the moving
+"""BN momentum for the short training runs of chapters 08, 10, 12 and 13 and the demo app: with Keras' 0.99 the moving
 statistics that inference uses need a few hundred steps to catch up (chapter 07); with 0.9, a few dozen."""

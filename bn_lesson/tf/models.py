@@ -1,4 +1,4 @@
-"""The Keras networks that chapters 08 and 10 train, and the noise layer of chapter 10.
+"""The Keras networks that chapters 08, 10, 12 and 13 train, and the noise layer of chapter 10.
 
 * ``build_mlp`` -- the paper's Figure 1 network: [Dense -> (normalization) -> activation] x 3 -> Dense;
 * ``build_cnn`` -- a small conv net for the 8x8 digits, with the same choice of normalization;

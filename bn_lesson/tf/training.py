@@ -1,4 +1,4 @@
-"""Training a network on several seeds at once with plain SGD, and reading the records (chapters 08 and 10).
+"""Training a network on several seeds at once with plain SGD, and reading the records (chapters 08, 10, 12, 13).
 
 A training claim is a study over seeds, not one run. ``SGDTrainer`` trains S independent copies of one
 Keras network -- copy i starts from the weights ``build(seed=seeds[i])``, sees the data split it is given

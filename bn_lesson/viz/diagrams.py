@@ -4,7 +4,7 @@
 * ``draw_where_bn_goes`` -- where BN sits in a fully connected and in a convolutional block
 * ``draw_dense_axes``, ``draw_conv_axes``, ``bn_axes_figure`` -- the axes BN reduces for (N, D) and (N, H, W, C)
 * ``draw_norm_axes``, ``highlight_norm_axes``, ``norm_axes_figure`` -- the values batch, layer and group norm
-  pool (chapters 05 and 10)
+  pool (chapters 05 and 13)
 
 Colours are ``STAGE_COLORS``: blue input, orange normalized, green scaled-and-shifted, purple activated.
 Helpers that draw on one axes take ``ax=None`` and return it; multi-panel figures return the Figure.
@@ -300,7 +300,7 @@ def bn_axes_figure():
     return fig
 
 
-# -- what batch, layer and group norm pool (chapter 10) ------------------------------------------------
+# -- what batch, layer and group norm pool (chapter 13) ------------------------------------------------
 
 _NORM_TITLES = {"batch": "Batch norm", "layer": "Layer norm", "group": "Group norm"}
 

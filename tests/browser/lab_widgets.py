@@ -2,7 +2,7 @@
 
 ``write_notebook(folder)`` writes ``chapter_widgets.ipynb``: each cell builds one widget the way its chapter
 does -- the chapter's own data helpers and builder call, with small sizes where the chapter's are large
-(a one-seed copy of chapter 06's network instead of five; study dicts of chapters 08 and 10's shape instead
+(a one-seed copy of chapter 06's network instead of five; study dicts of chapters 08 and 13's shape instead
 of their ~35 s of training each) -- and shows it. ``WIDGETS`` says, for each, which slider to move (its
 CSS class), with which key how often, what the kernel's slider must then hold, and how the kernel
 recomputes the widget's ``.last`` independently (the pure function its ``update`` calls). ``PROBE`` asks the
@@ -55,7 +55,7 @@ WIDGETS = [
            "accuracy_in_batches(net, X_te, y_te, int(v.batch_size.value), bool(v.training.value)))"),
     Widget("lr_view", "08", ".bn-study-view", "setting", "bn-study-setting", "bn-study-figure", "ArrowRight", 2, 30.0,
            "study_medians(lr_study, v.setting.value)", nth=0),
-    Widget("batch_view", "10", ".bn-study-view", "setting", "bn-study-setting", "bn-study-figure", "ArrowRight", 2, 2,
+    Widget("batch_view", "13", ".bn-study-view", "setting", "bn-study-setting", "bn-study-figure", "ArrowRight", 2, 2,
            "study_medians(batch_study, v.setting.value)", nth=1),
 ]
 
@@ -126,7 +126,7 @@ lr_study = {lr: {label: (steps, np.clip(rng.normal(0.95 - 0.1 * k * np.log10(lr)
             for lr in RATES}                          # {rate: {network: (steps (R,), accuracy (seeds, R))}}
 lr_view = build_study_view(lr_study, name="learning rate", colors=BN_COLORS, threshold=TRAINED, value=3.0)
 lr_view"""),
-    ("10: the batch-size study of BN, renorm, LN and GN (made-up accuracies of the chapter's shape)", """\
+    ("13: the batch-size study of BN, renorm, LN and GN (made-up accuracies of the chapter's shape)", """\
 NORMS, TARGET = ("batch norm", "batch renorm", "layer norm", "group norm"), 0.9
 batch_study = {b: {label: (steps, np.clip(rng.normal(0.93 - (0.5 if b == 2 and k < 2 else 0.0), 0.02,
                                                      size=(5, len(steps))), 0, 1))

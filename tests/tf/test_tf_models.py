@@ -1,4 +1,4 @@
-"""bn_lesson.tf.models: the Keras networks of chapters 08 and 10 and the ShiftNoise layer."""
+"""bn_lesson.tf.models: the Keras networks of chapters 08, 10, 12 and 13 and the ShiftNoise layer."""
 import numpy as np
 import pytest
 

@@ -121,7 +121,7 @@ def test_make_images_writes_the_three_pictures_deterministically(tmp_path, capsy
     capsys.readouterr()
 
 
-# -- batch, layer and group norm (chapter 10) ---------------------------------------------------------------
+# -- batch, layer and group norm (chapter 13) ---------------------------------------------------------------
 
 @pytest.mark.parametrize("kind, channel", [("batch", 1), ("layer", 0), ("group", 2)])
 def test_norm_axes_highlight_the_visible_cells_of_the_mask(kind, channel):

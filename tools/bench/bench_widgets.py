@@ -187,13 +187,13 @@ def _study_view_08(lr_study):
 
 
 def _batch_study():
-    """Chapter 10's: batch sizes 60, 8 (500 steps) and 2 (1,000), four networks recorded every 100 steps."""
+    """Chapter 13's: batch sizes 60, 8 (500 steps) and 2 (1,000), four networks recorded every 100 steps."""
     labels = ("batch norm", "batch renorm", "layer norm", "group norm")
     return {b: synthetic_study((b,), {label: np.arange(100, steps + 1, 100) for label in labels}, seed=b)[b]
             for b, steps in {60: 500, 8: 500, 2: 1000}.items()}
 
 
-def _study_view_10(batch_study):
+def _study_view_13(batch_study):
     return build_study_view(batch_study, name="batch size", threshold=0.9)
 
 
@@ -215,10 +215,10 @@ CASES = {
                                _train_vs_inference_moves),
     "study_view_08": Case("08", 'build_study_view(lr_study, name="learning rate", ...): 6 rates x 2 networks x 5 seeds',
                           _lr_study, _study_view_08, _study_moves),
-    "study_view_10": Case("10", 'build_study_view(batch_study, name="batch size", ...): 3 sizes x 4 networks x 5 seeds',
-                          _batch_study, _study_view_10, _study_moves),
     "batch_size_bug": Case("11", "build_batch_size_bug(net, X_te, y_te, accuracy=by_size[0]): 540 images",
                            _bug_lab, _batch_size_bug, _batch_size_bug_moves),
+    "study_view_13": Case("13", 'build_study_view(batch_study, name="batch size", ...): 3 sizes x 4 networks x 5 seeds',
+                          _batch_study, _study_view_13, _study_moves),
 }
 
 
