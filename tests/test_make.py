@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: make target -> what its command runs
 COMMANDS = {
     "lab": "/jupyter lab --ip=127.0.0.1",
-    "test": "-m pytest -n 2 --dist loadscope --nbval --nbval-current-env tests notebooks",
+    "test": "-m pytest -n 3 --dist loadscope --nbval --nbval-current-env tests notebooks",
     "test-portable": "-m pytest --nbval --nbval-current-env notebooks/02_",
     "execute": "-m tools.execute_notebooks notebooks/",
     "seeds": "-m tools.seed_study --seeds",

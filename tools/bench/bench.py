@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the browser-test harness 
 #: `make test` in s; the explorer's (issue 13) are ``bench_explorer.BUDGETS``
 BUDGETS = {"numpy_s": 20.0, "tf_s": 45.0, "suite_s": 300.0}
 #: ``make test``'s pytest arguments (tests/test_make.py checks that the Makefile runs these)
-SUITE_ARGS = ("-n", "2", "--dist", "loadscope", "--nbval", "--nbval-current-env", "tests", "notebooks")
+SUITE_ARGS = ("-n", "3", "--dist", "loadscope", "--nbval", "--nbval-current-env", "tests", "notebooks")
 PARTS = ("explorer", "browser", "widgets", "nbval", "suite", "lab")
 VENV_BIN = Path(sys.executable).parent
 
