@@ -2,8 +2,8 @@
 
 ``write_notebook(folder)`` writes ``chapter_widgets.ipynb``: each cell builds one widget the way its chapter
 does -- the chapter's own data helpers and builder call, with small sizes where the chapter's are large
-(a one-seed copy of chapter 06's network instead of five; study dicts of chapters 08 and 13's shape instead
-of their ~35 s of training each) -- and shows it. ``WIDGETS`` says, for each, which slider to move (its
+(a one-seed copy of chapter 11's network instead of five; study dicts of chapters 08, 10 and 13's shape
+instead of their ~35 s of training each) -- and shows it. ``WIDGETS`` says, for each, which slider to move (its
 CSS class), with which key how often, what the kernel's slider must then hold, and how the kernel
 recomputes the widget's ``.last`` independently (the pure function its ``update`` calls). ``PROBE`` asks the
 kernel for all of it at once (through a second client): the slider's value, whether ``.last`` is that
@@ -49,15 +49,21 @@ WIDGETS = [
            "pooled_statistic(v.x, v.kind.value, int(v.example.value), int(v.channel.value), v.groups)"),
     Widget("tvi_view", "06", ".bn-train-vs-inference", "steps", "bn-tvi-steps", "bn-tvi-figure", "ArrowRight", 5, 150,
            "train_vs_inference(int(v.steps.value), float(v.momentum.value))"),
-    Widget("bug_view", "06", ".bn-batch-size-bug", "batch_size", "bn-test-batch", "bn-batch-size-figure",
+    Widget("bug_view", "11", ".bn-batch-size-bug", "batch_size", "bn-test-batch", "bn-batch-size-figure",
            "ArrowLeft", 2, 8,
            "(int(v.batch_size.value), bool(v.training.value), "
            "accuracy_in_batches(net, X_te, y_te, int(v.batch_size.value), bool(v.training.value)))"),
     Widget("lr_view", "08", ".bn-study-view", "setting", "bn-study-setting", "bn-study-figure", "ArrowRight", 2, 30.0,
            "study_medians(lr_study, v.setting.value)", nth=0),
+    Widget("noise_view", "10", ".bn-study-view", "setting", "bn-study-setting", "bn-study-figure", "ArrowRight", 2, 4.0,
+           "study_medians(noise_study, v.setting.value)", nth=1),
     Widget("batch_view", "13", ".bn-study-view", "setting", "bn-study-setting", "bn-study-figure", "ArrowRight", 2, 2,
-           "study_medians(batch_study, v.setting.value)", nth=1),
+           "study_medians(batch_study, v.setting.value)", nth=2),
 ]
+
+#: chapter 08's live comparison trains on a button, not on a slider: the test picks tanh, presses "train
+#: both", and the kernel's runs must be ``compare_training`` with the controls' settings (COMPARISON_PROBE)
+COMPARISON = "comparison"
 
 SETUP = """\
 import numpy as np
@@ -78,7 +84,8 @@ from bn_lesson.widgets.activation_fit import build_activation_fit
 from bn_lesson.widgets.batch_size_bug import build_batch_size_bug
 from bn_lesson.widgets.cube import build_cube
 from bn_lesson.widgets.deep_net import build_deep_net
-from bn_lesson.widgets.demo_views import build_train_vs_inference, train_vs_inference
+from bn_lesson.widgets.demo_views import (build_train_vs_inference, build_training_comparison, compare_training,
+                                          train_vs_inference)
 from bn_lesson.widgets.outlier import build_outlier
 from bn_lesson.widgets.study_view import build_study_view, study_medians
 
@@ -108,7 +115,7 @@ cube_view"""),
     ("06: training against inference mode", """\
 tvi_view = build_train_vs_inference(steps=100)
 tvi_view"""),
-    ("06: the test batch size bug, on seed 0's copy of the chapter's network (one seed, not five)", """\
+    ("11: the test batch size bug, on seed 0's copy of the chapter's network (one seed, not five)", """\
 X_tr, X_te, y_tr, y_te = digits_split(SEED)
 nets = SeedMLP([64, 64, 64, 64, 10], [np.random.default_rng(SEED)], activation="sigmoid", init_scale=4.0,
                batch_norm=True)
@@ -126,6 +133,16 @@ lr_study = {lr: {label: (steps, np.clip(rng.normal(0.95 - 0.1 * k * np.log10(lr)
             for lr in RATES}                          # {rate: {network: (steps (R,), accuracy (seeds, R))}}
 lr_view = build_study_view(lr_study, name="learning rate", colors=BN_COLORS, threshold=TRAINED, value=3.0)
 lr_view"""),
+    ("08: both networks trained live in numpy (the chapter's own call; a press trains for ~2 s)", """\
+comparison = build_training_comparison()
+comparison"""),
+    ("10: the noise-strength study (made-up numbers of the chapter's shape: k = 0, 1, 2, 4, every 50 steps)", """\
+noise_study = {k: {label: (steps, np.clip(rng.normal(0.93 - 0.02 * k * (label != "without BN"), 0.02,
+                                                     size=(5, len(steps))), 0, 1))
+                   for label in ("without BN", "with BN", f"noisy BN, k = {k:g}")}
+               for k in (0.0, 1.0, 2.0, 4.0)}
+noise_view = build_study_view(noise_study, name="noise strength k", threshold=0.9, value=1.0)
+noise_view"""),
     ("13: the batch-size study of BN, renorm, LN and GN (made-up accuracies of the chapter's shape)", """\
 NORMS, TARGET = ("batch norm", "batch renorm", "layer norm", "group norm"), 0.9
 batch_study = {b: {label: (steps, np.clip(rng.normal(0.93 - (0.5 if b == 2 and k < 2 else 0.0), 0.02,
@@ -182,3 +199,20 @@ def write_notebook(folder):
     path = Path(folder) / NOTEBOOK
     nbformat.write(nb, path)
     return path
+
+
+#: the comparison's state, through a second client: its controls, whether its runs are ``compare_training`` of
+#: them (recomputed: ~2 s), and a hash of the PNG the kernel sent
+COMPARISON_PROBE = """
+def _bn_probe():
+    import hashlib, json
+    import numpy as np
+    v = comparison
+    s = v.current_settings()
+    again = compare_training(**s)
+    same = all(np.array_equal(v.runs[k].probe_accuracy, again[k].probe_accuracy) for k in again)
+    return json.dumps({"activation": s["activation"], "runs_are_the_settings": same,
+                       "png_sha256": hashlib.sha256(v.image.value).hexdigest()})
+print(_bn_probe())
+del _bn_probe
+"""

@@ -14,7 +14,8 @@ The same server (one per module) then serves ``chapter_widgets.ipynb``, written 
 into its copy: each chapter widget of issue 11 built as its chapter builds it, at small sizes. After Run All,
 every widget's slider is moved with the keyboard, and the test checks that the page shows the kernel's new
 picture, that the kernel's slider holds the value the keys set and the widget's ``.last`` is what its pure
-function computes for it, and that nothing wrote to stderr, raised, or logged a traceback.
+function computes for it, and that nothing wrote to stderr, raised, or logged a traceback. Chapter 08's live
+comparison trains on a button: the test picks tanh, presses "train both", and checks the same of its runs.
 """
 import base64
 import contextlib
@@ -325,6 +326,8 @@ def test_every_chapter_widget_moves_in_jupyterlab(lab, browser, artifacts):
             for w in widgets:
                 move(page, server, steps, w, artifacts)
                 output.check(f"moving {w.name}")
+            train_the_comparison(page, server, steps, artifacts)
+            output.check("training chapter 08's comparison")
         finally:
             output.close()
         assert tracebacks(server) == logged, f"a traceback in the server's log {server.log_path}"
@@ -359,3 +362,27 @@ def move(page, server, steps, w, artifacts):
         check_no_error_output(page)
         steps.log(f"{w.name}: readout {old_readout} -> {new_readout}; kernel {w.attribute} = {state['value']}")
         root.screenshot(path=str(artifacts / f"lab-widget-{w.chapter}-{w.name}.png"))
+
+
+def train_the_comparison(page, server, steps, artifacts):
+    """Chapter 08's live comparison: pick tanh, press "train both"; the page shows the kernel's new picture and
+    the kernel's runs are ``compare_training`` with the controls' settings."""
+    with steps("chapter 08, comparison: tanh, then train both", timeout=120) as step:
+        root = page.locator(".bn-training-comparison")
+        root.scroll_into_view_if_needed(timeout=step.ms)
+        image = root.locator("img.bn-training-figure")
+        old_src, old_picture = image.get_attribute("src", timeout=step.ms), image.screenshot(timeout=step.ms)
+        root.locator(".widget-toggle-button", has_text=re.compile(r"^tanh$")).click(timeout=step.ms)
+        root.locator("button.bn-train").click(timeout=step.ms)
+        while image.get_attribute("src", timeout=step.ms) == old_src:
+            if time.monotonic() > step.deadline - 30:
+                raise TimeoutError("the comparison's picture never changed after 'train both'")
+            page.wait_for_timeout(200)
+        state = kernel_probe(server, lab_widgets.NOTEBOOK, lab_widgets.COMPARISON_PROBE)
+        assert state["activation"] == "tanh", f"the kernel's activation is {state['activation']!r}"
+        assert state["runs_are_the_settings"], "the kernel's runs are not compare_training of its controls"
+        assert shown_png_sha256(image) == state["png_sha256"], "the page does not show the kernel's picture"
+        image.evaluate("img => img.decode()")
+        assert image.screenshot(timeout=step.ms) != old_picture, "the comparison's picture did not change"
+        check_no_error_output(page)
+        root.screenshot(path=str(artifacts / "lab-widget-08-comparison.png"))
