@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from bn_lesson import exercises as ex
-from bn_lesson.exercises import ch10
 from bn_lesson.tf.training import step_to_step_shift
 
 
@@ -31,8 +30,3 @@ def test_shift_per_step_right_answers_pass(run, fn):
 def test_shift_per_step_mistakes(run, fn, hint):
     ok, line = run(ex.check_shift_per_step, fn)
     assert not ok and line.startswith(ex.FAIL) and hint in line, line
-
-
-def test_shift_per_step_lives_in_chapter_10():
-    assert ex.check_shift_per_step is ch10.check_shift_per_step and ex.SOLUTIONS["shift_per_step"] is ch10.shift_per_step
-    assert "check_shift_per_step" in ex.__all__

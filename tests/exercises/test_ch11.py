@@ -4,7 +4,6 @@ import pytest
 
 from bn_lesson import exercises as ex
 from bn_lesson.constants import DEFAULT_EPS
-from bn_lesson.exercises import ch11
 from bn_lesson.inference import fold_bn
 from bn_lesson.layer import BatchNorm
 
@@ -56,9 +55,3 @@ def test_fold_bn_mistakes_get_their_hint(run, wrong, hint):
 def test_fold_bn_does_not_crash_on_answers_that_are_not_numbers(run, answer, hint):
     ok, line = run(ex.check_fold_bn, answer)
     assert not ok and line.startswith(ex.FAIL) and hint in line, line
-
-
-def test_fold_bn_lives_in_chapter_11_and_keeps_its_public_name():
-    assert ex.check_fold_bn is ch11.check_fold_bn and ex.SOLUTIONS["fold_bn"] is ch11.fold_bn
-    assert "check_fold_bn" in ex.__all__
-

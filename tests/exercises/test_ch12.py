@@ -2,7 +2,6 @@
 import pytest
 
 from bn_lesson import exercises as ex
-from bn_lesson.exercises import ch12
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +82,3 @@ def test_bn_block_is_run_not_only_inspected(run, L):
     assert not ok and "your block does not compute" in line, line
     ok, line = run(ex.check_bn_block, lambda u: [L.Dense(u, use_bias=False), Clipped(), L.Activation("sigmoid")])
     assert not ok and "in training mode your block does not compute" in line, line
-
-
-def test_bn_block_lives_in_chapter_12_and_keeps_its_public_name():
-    assert ex.check_bn_block is ch12.check_bn_block and ex.SOLUTIONS["bn_block"] is ch12.bn_block
-    assert "check_bn_block" in ex.__all__
-
